@@ -1,0 +1,227 @@
+//! The one authorization function of argine.
+//!
+//! Every page, API route and CLI command that touches data asks [`authorize`]. The decision is
+//! a pure function of the actor (roles, organisation, its jurisdiction, MFA state, token
+//! scope), the action and the resource. Whatever [`POLICY`] does not grant is denied.
+
+mod policy;
+
+pub use policy::{POLICY, Scope};
+
+use crate::territory::{Jurisdiction, TerritoryPath};
+use serde::{Deserialize, Serialize};
+
+/// A role a user holds in their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// System administrator: users, organisations, audit log, jobs.
+    Admin,
+    /// National technical secretariat (ANCI/Cittalia): census, analysis, network.
+    Secretariat,
+    /// Territorial coordination (Prefettura, Regione): dashboards and network of its territory.
+    Coordinator,
+    /// Front-line operator (outreach, listening point): records people and cases.
+    Operator,
+    /// Supervisor of front-line operators.
+    Supervisor,
+    /// Referente comunale: answers the census, works on the local plan.
+    Referent,
+    /// Read-only access to aggregate data.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Self::Admin,
+        Self::Secretariat,
+        Self::Coordinator,
+        Self::Operator,
+        Self::Supervisor,
+        Self::Referent,
+        Self::Viewer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Secretariat => "secretariat",
+            Self::Coordinator => "coordinator",
+            Self::Operator => "operator",
+            Self::Supervisor => "supervisor",
+            Self::Referent => "referent",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Roles that can see personal data must use a second factor.
+    pub fn requires_mfa(self) -> bool {
+        matches!(self, Self::Admin | Self::Secretariat | Self::Coordinator | Self::Operator | Self::Supervisor)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("role-{}", self.code())
+    }
+}
+
+/// What an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the home page and the navigation.
+    ViewDashboard,
+    /// Enrol or change one's own second factor; allowed before MFA is set up.
+    EnrollMfa,
+    /// See and change one's own account (password, sessions, language).
+    ManageOwnAccount,
+    /// Create and revoke one's own API tokens.
+    ManageOwnTokens,
+    ViewUsers,
+    ManageUsers,
+    ViewOrganisations,
+    ManageOrganisations,
+    ViewAuditLog,
+    ViewJobs,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Self::ViewDashboard,
+        Self::EnrollMfa,
+        Self::ManageOwnAccount,
+        Self::ManageOwnTokens,
+        Self::ViewUsers,
+        Self::ManageUsers,
+        Self::ViewOrganisations,
+        Self::ManageOrganisations,
+        Self::ViewAuditLog,
+        Self::ViewJobs,
+    ];
+
+    /// Writes need a token with the write scope.
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Self::EnrollMfa | Self::ManageOwnAccount | Self::ManageOwnTokens | Self::ManageUsers | Self::ManageOrganisations
+        )
+    }
+}
+
+/// What the action is done to, with the attributes the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    /// The application as a whole (home page, navigation).
+    System,
+    /// A user account.
+    User { id: i64, org_id: i64, org_jurisdiction: Jurisdiction },
+    /// The list of users of a jurisdiction (the admin can only list what they administer).
+    Users,
+    Organisation { id: i64, jurisdiction: Jurisdiction },
+    /// The directory of organisations.
+    Organisations,
+    /// A place: records attached to it follow its rules.
+    Territory(TerritoryPath),
+    AuditLog,
+    JobQueue,
+}
+
+/// Scope of an API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    Read,
+    ReadWrite,
+}
+
+impl TokenScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::ReadWrite => "read_write",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "read" => Some(Self::Read),
+            "read_write" => Some(Self::ReadWrite),
+            _ => None,
+        }
+    }
+}
+
+/// Who acts: an authenticated user through a session or an API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub org_id: i64,
+    pub jurisdiction: Jurisdiction,
+    pub roles: Vec<Role>,
+    /// The second factor was verified in this session (always true for API tokens, which only
+    /// MFA-authenticated users can create).
+    pub mfa_verified: bool,
+    /// Whether the account has a second factor configured.
+    pub mfa_enrolled: bool,
+    /// `Some` when acting through an API token.
+    pub token_scope: Option<TokenScope>,
+}
+
+impl Actor {
+    pub fn requires_mfa(&self) -> bool {
+        self.roles.iter().any(|r| r.requires_mfa())
+    }
+}
+
+/// Why access was denied; never shown in detail to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// The second factor must be set up or verified first.
+    MfaRequired,
+    /// No role of the actor grants the action.
+    NoGrant,
+    /// A grant exists, but the resource is outside its scope.
+    OutOfScope,
+    /// The API token's scope does not allow writes.
+    TokenScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(Denial),
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        matches!(self, Self::Allow)
+    }
+}
+
+/// Decides whether `actor` may do `action` on `resource`. Deny by default.
+pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Decision {
+    if actor.requires_mfa() && !(actor.mfa_enrolled && actor.mfa_verified) && action != Action::EnrollMfa {
+        return Decision::Deny(Denial::MfaRequired);
+    }
+    if action == Action::EnrollMfa && actor.token_scope.is_some() {
+        return Decision::Deny(Denial::TokenScope);
+    }
+    if action.is_write() && actor.token_scope == Some(TokenScope::Read) {
+        return Decision::Deny(Denial::TokenScope);
+    }
+    let mut granted = false;
+    for role in &actor.roles {
+        for scope in policy::scopes_for(*role, action) {
+            granted = true;
+            if scope.admits(actor, resource) {
+                return Decision::Allow;
+            }
+        }
+    }
+    Decision::Deny(if granted { Denial::OutOfScope } else { Denial::NoGrant })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,15 @@
+//! Pure domain rules of argine: no I/O, no HTTP, no SQL.
+//!
+//! Everything here can be unit-tested in isolation: the one authorization function
+//! ([`access::authorize`]), organisation types and roles, the audit hash chain,
+//! password hashing, TOTP (RFC 6238), field encryption and parsed newtypes.
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod crypto;
+pub mod email;
+pub mod network;
+pub mod territory;
+
+pub use email::Email;

@@ -1,0 +1,148 @@
+//! One storage layer over SQLite (default, embedded) and PostgreSQL.
+//!
+//! All queries go through sqlx's `Any` driver with portable SQL (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`), so there is one code path for both databases; the few real dialect
+//! differences (`FOR UPDATE SKIP LOCKED`, advisory locks, `BEGIN IMMEDIATE`) are switched on
+//! [`Backend`]. The storage contract tests run every function here against both databases.
+//!
+//! Error policy: functions return [`StorageError`]; a missing row is `NotFound`, a named unique
+//! constraint is `Conflict(name)`, anything else is `Database` and is logged by the caller.
+
+pub mod accounts;
+pub mod audit;
+pub mod jobs;
+mod migrate;
+pub mod orgs;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+
+/// A transaction on either database.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("record not found")]
+    NotFound,
+    #[error("conflict on {0}")]
+    Conflict(String),
+    #[error("unsupported database URL (use sqlite://… or postgres://…)")]
+    UnsupportedUrl,
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::Conflict(db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()))
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// The database handle shared by the whole application.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), without migrating.
+    #[tracing::instrument(skip(url), fields(backend))]
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl);
+        };
+        tracing::Span::current().record("backend", tracing::field::debug(backend));
+        let opts = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self> {
+        let db = Self::connect(url, max_connections).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait (busy timeout) instead of failing on
+    /// lock upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Current Unix time in seconds.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// 0/1 flag to bool.
+pub(crate) fn flag(v: i64) -> bool {
+    v != 0
+}

@@ -1,0 +1,82 @@
+//! Embedded, ordered migrations, one set per dialect, applied at start-up.
+
+use crate::{Backend, Db, Result, StorageError};
+use sha2_free::checksum;
+
+/// (version, name, SQL)
+pub type Migration = (i64, &'static str, &'static str);
+
+pub const MIGRATIONS_SQLITE: &[Migration] =
+    &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub const MIGRATIONS_POSTGRES: &[Migration] =
+    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+mod sha2_free {
+    /// FNV-1a 64-bit: enough to detect an edited migration file (not a security measure).
+    pub fn checksum(s: &str) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in s.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+impl Db {
+    /// Applies every migration not yet recorded, each in its own transaction. Refuses to start
+    /// if an applied migration's text changed or the database is newer than this binary.
+    pub async fn migrate(&self) -> Result<usize> {
+        let set = match self.backend() {
+            Backend::Sqlite => MIGRATIONS_SQLITE,
+            Backend::Postgres => MIGRATIONS_POSTGRES,
+        };
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(self.pool())
+        .await?;
+        let mut tx = self.begin().await?;
+        if self.backend() == Backend::Postgres {
+            // Several processes may start at once: one migrates, the others wait.
+            sqlx::query("SELECT pg_advisory_xact_lock(727171)").execute(&mut *tx).await?;
+        }
+        let applied: Vec<(i64, String)> =
+            sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+                .fetch_all(&mut *tx)
+                .await?;
+        if let Some((v, _)) = applied.last() {
+            if *v > set.last().map_or(0, |m| m.0) {
+                return Err(StorageError::Corrupt(format!(
+                    "the database schema (version {v}) is newer than this program; upgrade argine"
+                )));
+            }
+        }
+        let mut count = 0;
+        for (version, name, sql) in set {
+            match applied.iter().find(|(v, _)| v == version) {
+                Some((_, sum)) if *sum != checksum(sql) => {
+                    return Err(StorageError::Corrupt(format!(
+                        "migration {version} ({name}) was changed after being applied"
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                        .bind(*version)
+                        .bind(*name)
+                        .bind(checksum(sql))
+                        .bind(crate::now())
+                        .execute(&mut *tx)
+                        .await?;
+                    tracing::info!(version, name, "applied migration");
+                    count += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(count)
+    }
+}

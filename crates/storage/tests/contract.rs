@@ -1,0 +1,336 @@
+//! Storage contract: every test runs on SQLite and, when `ARGINE_TEST_PG_URL` points to a
+//! PostgreSQL server, on PostgreSQL too (each test in a fresh database of its own). Set
+//! `ARGINE_REQUIRE_PG=1` to make a missing PostgreSQL an error instead of a skip.
+
+use argine_domain::access::Role;
+use argine_domain::audit::ChainBreak;
+use argine_domain::network::OrgType;
+use argine_domain::territory::{Jurisdiction, TerritoryUnit};
+use argine_storage::accounts::{self, LinkPurpose, NewUser, UserStatus};
+use argine_storage::orgs::{self, NewOrganisation};
+use argine_storage::{Db, StorageError, audit, jobs, sessions, throttle, tokens};
+use std::future::Future;
+
+struct TestDb {
+    db: Db,
+    _dir: Option<tempfile::TempDir>,
+    pg_cleanup: Option<(String, String)>,
+}
+
+async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    TestDb { db: Db::open(&url, 4).await.unwrap(), _dir: Some(dir), pg_cleanup: None }
+}
+
+async fn postgres() -> Option<TestDb> {
+    let Ok(base) = std::env::var("ARGINE_TEST_PG_URL") else {
+        assert!(std::env::var("ARGINE_REQUIRE_PG").is_err(), "ARGINE_REQUIRE_PG is set but ARGINE_TEST_PG_URL is not");
+        eprintln!("PostgreSQL not configured (ARGINE_TEST_PG_URL): skipping the PostgreSQL half");
+        return None;
+    };
+    let name = format!("argine_t_{}", argine_domain::auth::token::digest(&argine_domain::auth::token::new_secret(""))[..16].to_owned());
+    let admin = Db::connect(&base, 1).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await.unwrap();
+    admin.close().await;
+    let (root, _) = base.rsplit_once('/').unwrap();
+    let url = format!("{root}/{name}");
+    Some(TestDb { db: Db::open(&url, 4).await.unwrap(), _dir: None, pg_cleanup: Some((base, name)) })
+}
+
+impl TestDb {
+    async fn finish(self) {
+        self.db.close().await;
+        if let Some((base, name)) = self.pg_cleanup {
+            let admin = Db::connect(&base, 1).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(admin.pool())
+                .await
+                .unwrap();
+            admin.close().await;
+        }
+    }
+}
+
+/// Runs `body` on SQLite, then on PostgreSQL if configured.
+async fn on_both<F, Fut>(body: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let t = sqlite().await;
+    body(t.db.clone()).await;
+    t.finish().await;
+    if let Some(t) = postgres().await {
+        body(t.db.clone()).await;
+        t.finish().await;
+    }
+}
+
+async fn org(db: &Db, name: &str, j: Jurisdiction) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = orgs::create(
+        &mut tx,
+        NewOrganisation { name, org_type: OrgType::Prefettura, jurisdiction: &j, email: None, pec: Some("p@pec.it"), phone: None, address: None },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn user(db: &Db, org_id: i64, email: &str) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = accounts::create(
+        &mut tx,
+        NewUser { email, display_name: "Mario Rossi", org_id, status: UserStatus::Active, password_hash: Some("$argon2id$x"), roles: &[Role::Operator, Role::Viewer] },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    on_both(|db| async move {
+        assert_eq!(db.migrate().await.unwrap(), 0);
+        db.ping().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organisations_keep_their_jurisdiction() {
+    on_both(|db| async move {
+        let j = Jurisdiction::Units(vec![TerritoryUnit::Province("020".into()), TerritoryUnit::Comune("019036".into())]);
+        let id = org(&db, "Prefettura di Mantova", j.clone()).await;
+        let nat = org(&db, "ANCI", Jurisdiction::National).await;
+        let mut c = db.pool().acquire().await.unwrap();
+        let o = orgs::get(&mut c, id).await.unwrap();
+        assert_eq!(o.jurisdiction, Jurisdiction::Units(vec![TerritoryUnit::Comune("019036".into()), TerritoryUnit::Province("020".into())]));
+        assert_eq!(o.pec.as_deref(), Some("p@pec.it"));
+        assert_eq!(orgs::get(&mut c, nat).await.unwrap().jurisdiction, Jurisdiction::National);
+        assert!(matches!(orgs::get(&mut c, 999).await, Err(StorageError::NotFound)));
+        drop(c);
+        let mut tx = db.begin().await.unwrap();
+        let dup = orgs::create(
+            &mut tx,
+            NewOrganisation { name: "ANCI", org_type: OrgType::AnciCittalia, jurisdiction: &Jurisdiction::National, email: None, pec: None, phone: None, address: None },
+        )
+        .await;
+        assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
+        drop(tx);
+        assert_eq!(orgs::list(&db).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn users_roles_and_failures() {
+    on_both(|db| async move {
+        let o = org(&db, "Comune di Mantova", Jurisdiction::Units(vec![TerritoryUnit::Comune("020030".into())])).await;
+        let id = user(&db, o, "mario@comune.mantova.it").await;
+        let mut c = db.pool().acquire().await.unwrap();
+        let u = accounts::find_by_email(&mut c, "mario@comune.mantova.it").await.unwrap().unwrap();
+        assert_eq!(u.id, id);
+        assert_eq!(u.roles, vec![Role::Operator, Role::Viewer]);
+        assert_eq!(u.status, UserStatus::Active);
+        assert!(accounts::find_by_email(&mut c, "nobody@x.it").await.unwrap().is_none());
+        assert_eq!(accounts::record_failure(&mut c, id, 5).await.unwrap(), 1);
+        assert_eq!(accounts::record_failure(&mut c, id, 6).await.unwrap(), 2);
+        assert_eq!(accounts::get(&mut c, id).await.unwrap().throttled_until, 6);
+        accounts::set_status(&mut c, id, UserStatus::Locked).await.unwrap();
+        accounts::set_password(&mut c, id, "$argon2id$new").await.unwrap();
+        let u = accounts::get(&mut c, id).await.unwrap();
+        assert_eq!((u.status, u.failed_logins), (UserStatus::Active, 0));
+        let dup = accounts::create(
+            &mut c,
+            NewUser { email: "mario@comune.mantova.it", display_name: "x", org_id: o, status: UserStatus::Active, password_hash: None, roles: &[] },
+        )
+        .await;
+        assert!(matches!(dup, Err(StorageError::Conflict(_))));
+        // MFA
+        accounts::enable_totp(&mut c, id, "v1.1.xxx", 10, &["h1".into(), "h2".into()]).await.unwrap();
+        assert!(!accounts::advance_totp_step(&mut c, id, 10).await.unwrap());
+        assert!(accounts::advance_totp_step(&mut c, id, 11).await.unwrap());
+        assert!(accounts::use_recovery_code(&mut c, id, "h1").await.unwrap());
+        assert!(!accounts::use_recovery_code(&mut c, id, "h1").await.unwrap());
+        assert_eq!(accounts::unused_recovery_codes(&mut c, id).await.unwrap(), 1);
+        accounts::reset_totp(&mut c, id).await.unwrap();
+        assert!(!accounts::get(&mut c, id).await.unwrap().mfa_enrolled());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn links_are_single_use_and_superseded() {
+    on_both(|db| async move {
+        let o = org(&db, "O", Jurisdiction::National).await;
+        let id = user(&db, o, "a@b.it").await;
+        let mut c = db.pool().acquire().await.unwrap();
+        accounts::create_link(&mut c, "h-old", LinkPurpose::PasswordReset, id, 3600).await.unwrap();
+        accounts::create_link(&mut c, "h-new", LinkPurpose::PasswordReset, id, 3600).await.unwrap();
+        assert_eq!(accounts::consume_link(&mut c, "h-old", LinkPurpose::PasswordReset).await.unwrap(), None);
+        assert_eq!(accounts::consume_link(&mut c, "h-new", LinkPurpose::Invitation).await.unwrap(), None);
+        assert_eq!(accounts::peek_link(&mut c, "h-new", LinkPurpose::PasswordReset).await.unwrap(), Some(id));
+        assert_eq!(accounts::consume_link(&mut c, "h-new", LinkPurpose::PasswordReset).await.unwrap(), Some(id));
+        assert_eq!(accounts::consume_link(&mut c, "h-new", LinkPurpose::PasswordReset).await.unwrap(), None);
+        accounts::create_link(&mut c, "h-exp", LinkPurpose::Invitation, id, -1).await.unwrap();
+        assert_eq!(accounts::consume_link(&mut c, "h-exp", LinkPurpose::Invitation).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_and_end_everywhere() {
+    on_both(|db| async move {
+        let o = org(&db, "O", Jurisdiction::National).await;
+        let id = user(&db, o, "a@b.it").await;
+        let now = argine_storage::now();
+        let mut c = db.pool().acquire().await.unwrap();
+        for (h, exp) in [("s1", now + 100), ("s2", now + 100), ("s3", now - 1)] {
+            sessions::create(&mut c, sessions::NewSession { id_hash: h, user_id: id, expires_at: exp, mfa_verified: h == "s1", ip: "127.0.0.1", user_agent: "t" })
+                .await
+                .unwrap();
+        }
+        drop(c);
+        let s1 = sessions::find_live(&db, "s1", 1800).await.unwrap().unwrap();
+        assert!(s1.mfa_verified());
+        assert!(sessions::find_live(&db, "s3", 1800).await.unwrap().is_none(), "absolute expiry");
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = 's2'").bind(now - 1801).execute(db.pool()).await.unwrap();
+        assert!(sessions::find_live(&db, "s2", 1800).await.unwrap().is_none(), "idle expiry");
+        assert_eq!(sessions::purge_expired(&db, 1800).await.unwrap(), 2);
+        let mut c = db.pool().acquire().await.unwrap();
+        assert_eq!(sessions::delete_all_for_user(&mut c, id).await.unwrap(), 1);
+        assert!(sessions::find_live(&db, "s1", 1800).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_tokens_expire_and_revoke() {
+    on_both(|db| async move {
+        let o = org(&db, "O", Jurisdiction::National).await;
+        let id = user(&db, o, "a@b.it").await;
+        let now = argine_storage::now();
+        let mut c = db.pool().acquire().await.unwrap();
+        let t1 = tokens::create(&mut c, id, "script", "hash1", "read", now + 100).await.unwrap();
+        tokens::create(&mut c, id, "old", "hash2", "read", now - 1).await.unwrap();
+        drop(c);
+        assert_eq!(tokens::find_valid(&db, "hash1").await.unwrap().unwrap().id, t1);
+        assert!(tokens::find_valid(&db, "hash2").await.unwrap().is_none());
+        let mut c = db.pool().acquire().await.unwrap();
+        assert!(!tokens::revoke(&mut c, id + 1, t1).await.unwrap(), "someone else's token");
+        assert!(tokens::revoke(&mut c, id, t1).await.unwrap());
+        drop(c);
+        assert!(tokens::find_valid(&db, "hash1").await.unwrap().is_none());
+        assert_eq!(tokens::list_for_user(&db, id).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn throttle_counts_per_window() {
+    on_both(|db| async move {
+        assert_eq!(throttle::failures(&db, "ip:1", 900).await.unwrap(), 0);
+        for i in 1..=3 {
+            assert_eq!(throttle::record_failure(&db, "ip:1", 900).await.unwrap(), i);
+        }
+        assert_eq!(throttle::failures(&db, "ip:1", 900).await.unwrap(), 3);
+        assert_eq!(throttle::failures(&db, "ip:2", 900).await.unwrap(), 0);
+        // a zero-length window has always passed
+        assert_eq!(throttle::record_failure(&db, "ip:1", 0).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_detects_tampering() {
+    on_both(|db| async move {
+        for i in 0..5 {
+            audit::record(
+                &db,
+                &audit::NewEntry { actor_label: "cli".into(), action: format!("test.event{i}"), outcome: "ok".into(), record_type: "user".into(), record_id: i.to_string(), ..Default::default() },
+            )
+            .await
+            .unwrap();
+        }
+        let v = audit::verify(&db).await.unwrap();
+        assert_eq!((v.checked, v.broken.clone()), (5, None));
+        let found = audit::search(&db, &audit::Filter { action: Some("test.event3".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(found.len(), 1);
+        let found = audit::search(&db, &audit::Filter { actor: Some("CL".into()), limit: 2, ..Default::default() }).await.unwrap();
+        assert_eq!(found.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![5, 4]);
+        sqlx::query("UPDATE audit_log SET record_id = '99' WHERE seq = 3").execute(db.pool()).await.unwrap();
+        assert_eq!(audit::verify(&db).await.unwrap().broken, Some(ChainBreak::Edited { seq: 3 }));
+        sqlx::query("UPDATE audit_log SET record_id = '2' WHERE seq = 3").execute(db.pool()).await.unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(db.pool()).await.unwrap();
+        assert_eq!(audit::verify(&db).await.unwrap().broken, Some(ChainBreak::Gap { after: 1, next: 3 }));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_audit_appends_keep_one_chain() {
+    on_both(|db| async move {
+        let mut handles = Vec::new();
+        for i in 0..20 {
+            let db = db.clone();
+            handles.push(tokio::spawn(async move {
+                audit::record(&db, &audit::NewEntry { actor_label: "t".into(), action: format!("c{i}"), outcome: "ok".into(), ..Default::default() })
+                    .await
+                    .unwrap()
+            }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+        let v = audit::verify(&db).await.unwrap();
+        assert_eq!((v.checked, v.broken), (20, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn jobs_claim_retry_and_dedup() {
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let a = jobs::enqueue(&mut tx, "email", "{}", Some("invite:1"), 2).await.unwrap();
+        assert!(a.is_some());
+        assert_eq!(jobs::enqueue(&mut tx, "email", "{}", Some("invite:1"), 2).await.unwrap(), None, "deduplicated");
+        jobs::enqueue(&mut tx, "email", "{}", None, 3).await.unwrap();
+        tx.commit().await.unwrap();
+        let j1 = jobs::claim(&db, 60).await.unwrap().unwrap();
+        assert_eq!((Some(j1.id), j1.attempts, j1.status.as_str()), (a, 1, "running"));
+        let j2 = jobs::claim(&db, 60).await.unwrap().unwrap();
+        assert_ne!(j1.id, j2.id);
+        assert!(jobs::claim(&db, 60).await.unwrap().is_none());
+        jobs::fail(&db, &j1, "smtp down").await.unwrap();
+        jobs::complete(&db, j2.id).await.unwrap();
+        // backoff: not claimable yet
+        assert!(jobs::claim(&db, 60).await.unwrap().is_none());
+        sqlx::query("UPDATE jobs SET run_at = 0 WHERE id = $1").bind(j1.id).execute(db.pool()).await.unwrap();
+        let again = jobs::claim(&db, 60).await.unwrap().unwrap();
+        assert_eq!((again.id, again.attempts), (j1.id, 2));
+        jobs::fail(&db, &again, "still down").await.unwrap();
+        let failed = jobs::list(&db, Some("failed"), 10).await.unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].last_error.as_deref(), Some("still down"));
+        assert!(jobs::retry(&db, j1.id).await.unwrap());
+        let counts = jobs::counts(&db).await.unwrap();
+        assert_eq!(counts, vec![("done".to_owned(), 1), ("queued".to_owned(), 1)]);
+        // an expired lease is claimed again
+        let j = jobs::claim(&db, -10).await.unwrap().unwrap();
+        let j_again = jobs::claim(&db, 60).await.unwrap().unwrap();
+        assert_eq!(j.id, j_again.id);
+    })
+    .await;
+}
+
+#[test]
+fn backoff_grows_and_caps() {
+    assert_eq!(jobs::backoff_secs(1), 30);
+    assert_eq!(jobs::backoff_secs(2), 120);
+    assert_eq!(jobs::backoff_secs(10), 6 * 3600);
+}
