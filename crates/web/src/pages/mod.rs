@@ -1,0 +1,121 @@
+//! HTML pages. Each handler builds a view model and renders it; [`Chrome`] carries what the
+//! layout needs (language, user badge, navigation filtered by `authorize`).
+
+pub mod about;
+pub mod account;
+pub mod admin;
+pub mod errors;
+pub mod health;
+pub mod home;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebResult;
+use crate::i18n::{Lang, Tr};
+use crate::middleware::{Rendered, RequestCtx};
+use argine_domain::access::{Action, Resource, authorize};
+use askama::Template;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+pub struct LangChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the page layout needs.
+pub struct Chrome {
+    pub tr: Tr,
+    pub instance: String,
+    pub user_name: Option<String>,
+    pub org_name: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+    pub langs: Vec<LangChoice>,
+}
+
+impl Chrome {
+    pub fn anonymous(state: &AppState, ctx: &RequestCtx) -> Self {
+        Self { instance: state.config.instance_name.clone(), ..Self::anonymous_bare(ctx) }
+    }
+
+    /// Without application state (error pages rendered by middleware).
+    pub fn anonymous_bare(ctx: &RequestCtx) -> Self {
+        Self {
+            tr: Tr::new(ctx.lang),
+            instance: "argine".to_owned(),
+            user_name: None,
+            org_name: None,
+            nav: Vec::new(),
+            path: ctx.path.clone(),
+            langs: Lang::ALL
+                .iter()
+                .map(|l| LangChoice {
+                    code: l.code(),
+                    label: match l {
+                        Lang::It => "Italiano",
+                        Lang::En => "English",
+                    },
+                    current: *l == ctx.lang,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn for_user(state: &AppState, ctx: &RequestCtx, user: &CurrentUser) -> Self {
+        let mut c = Self::anonymous(state, ctx);
+        c.user_name = Some(user.user.display_name.clone());
+        c.org_name = Some(user.org.name.clone());
+        let a = &user.actor;
+        let items: [(&'static str, &'static str, Action, Resource); 5] = [
+            ("/", "nav-home", Action::ViewDashboard, Resource::System),
+            ("/admin/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
+            ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
+            ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),
+            ("/admin/job", "nav-jobs", Action::ViewJobs, Resource::JobQueue),
+        ];
+        for (href, key, action, res) in items {
+            if authorize(a, action, &res).is_allowed() {
+                let active = if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
+                c.nav.push(NavItem { href, label: c.tr.t(key), active });
+            }
+        }
+        c
+    }
+}
+
+/// Renders a template into a response marked as already rendered.
+pub fn render(t: impl Template) -> WebResult<Response> {
+    let body = t.render()?;
+    let mut res = Html(body).into_response();
+    res.extensions_mut().insert(Rendered);
+    res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("Cookie, Accept-Language"));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    title: String,
+    body: String,
+    link: Option<(&'static str, String)>,
+}
+
+/// A simple page with a title, a paragraph and an optional link.
+pub fn message(state: &AppState, ctx: &RequestCtx, title_id: &str, body_id: &str, link: Option<(&'static str, &str)>) -> WebResult<Response> {
+    let tr = Tr::new(ctx.lang);
+    render(MessagePage {
+        chrome: Chrome::anonymous(state, ctx),
+        title: tr.t(title_id),
+        body: tr.t(body_id),
+        link: link.map(|(href, id)| (href, tr.t(id))),
+    })
+}

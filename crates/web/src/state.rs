@@ -1,0 +1,59 @@
+//! Shared application state.
+
+use argine_domain::auth::password::HashCost;
+use argine_domain::crypto::Keyring;
+use argine_storage::Db;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Settings the web layer needs, taken from the main configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public base URL, used in e-mail links and for the CSRF origin check.
+    pub public_url: String,
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    /// Delay after the 5th failed login, doubling with each further failure.
+    pub throttle_base_secs: i64,
+    /// Failed logins from one address in 15 minutes before that address is refused.
+    pub max_failures_per_address: i64,
+    pub hash_cost: HashCost,
+    pub max_body_bytes: usize,
+    /// Name of this deployment, shown in the header.
+    pub instance_name: String,
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Name of the session cookie; `__Host-` binds it to this exact origin over HTTPS.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies() { "__Host-argine_session" } else { "argine_session" }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub keyring: Arc<Keyring>,
+    /// Bounds concurrent Argon2 computations (each takes ~19 MiB and tens of ms of CPU).
+    pub hash_permits: Arc<Semaphore>,
+    /// Pre-computed hash verified when an e-mail is unknown, so timing reveals nothing.
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig, keyring: Keyring) -> Self {
+        let dummy = argine_domain::auth::password::dummy_hash(config.hash_cost);
+        Self {
+            db,
+            config: Arc::new(config),
+            keyring: Arc::new(keyring),
+            hash_permits: Arc::new(Semaphore::new(2)),
+            dummy_hash: Arc::new(dummy),
+        }
+    }
+}
