@@ -1,0 +1,417 @@
+//! The `argine` command line. Every command takes the same `--config`, `--data-dir` and
+//! `--database-url` options as `serve`.
+
+use crate::config::{Config, Overrides};
+use crate::startup::{self, Application};
+use anyhow::{Context, bail};
+use argine_domain::access::{Role, TokenScope};
+use argine_domain::auth::{password, token};
+use argine_domain::network::OrgType;
+use argine_domain::territory::{Jurisdiction, TerritoryUnit};
+use argine_storage::accounts::{self, NewUser, UserStatus};
+use argine_storage::audit::{self, NewEntry};
+use argine_storage::{Backend, orgs, sessions, tokens};
+use clap::{Args, Parser, Subcommand};
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "argine", version, about = "argine: the information system of the network against caporalato")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "ARGINE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory (SQLite database, secrets, development mail).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://… or postgres://… (overrides the configuration).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web application and the API.
+    Serve {
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create a fresh demo database in the data directory, print the demo accounts and serve.
+    Demo {
+        #[arg(long)]
+        listen: Option<String>,
+        /// Prepare the demo and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Manage personal API access tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Write an online, consistent copy of the SQLite database.
+    Backup {
+        /// Destination file (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create an active user; the password is read from standard input (one line) or generated.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Organisation name (see `argine org list`).
+        #[arg(long)]
+        org: String,
+        /// Role, repeatable: admin, secretariat, coordinator, operator, supervisor, referent, viewer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (read from standard input, one line); unlocks a locked account.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove a user's second factor (they must enrol again at next login).
+    ResetMfa {
+        #[arg(long)]
+        email: String,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCmd {
+    /// Create an organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Type code, e.g. prefettura, comune, terzo_settore (see docs/OPERATIONS.md).
+        #[arg(long = "type")]
+        org_type: String,
+        /// National jurisdiction.
+        #[arg(long)]
+        national: bool,
+        /// Jurisdiction unit, repeatable: regione:03, provincia:020, comune:020030.
+        #[arg(long = "unit")]
+        units: Vec<String>,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create a token for a user and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// read or read_write
+        #[arg(long, default_value = "read")]
+        scope: String,
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Verify the hash chain; exits 1 and names the entry where it breaks.
+    Verify,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let overrides = Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), listen: None };
+    match cli.command {
+        Command::Serve { listen } => {
+            let cfg = Config::load(cli.global.config.as_deref(), &Overrides { listen, ..overrides })?;
+            crate::telemetry::init(&cfg.log_format);
+            Application::build(cfg).await?.run_until_stopped().await
+        }
+        Command::Demo { listen, no_serve } => {
+            let data_dir = overrides.data_dir.clone().unwrap_or_else(|| PathBuf::from("./argine-demo"));
+            let o = Overrides { listen, data_dir: Some(data_dir), ..overrides };
+            let cfg = Config::load(cli.global.config.as_deref(), &o)?;
+            crate::telemetry::init(&cfg.log_format);
+            crate::demo::run(cfg, !no_serve).await
+        }
+        Command::Migrate => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            let db = startup::open_db(&cfg).await?;
+            println!("database at {} is up to date", crate::config::redact_url(&cfg.database_url()));
+            db.close().await;
+            Ok(())
+        }
+        Command::User(cmd) => user(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await,
+        Command::Org(cmd) => org(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await,
+        Command::Token(cmd) => token_cmd(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await,
+        Command::Audit(AuditCmd::Verify) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            let db = startup::open_db(&cfg).await?;
+            let v = audit::verify(&db).await?;
+            db.close().await;
+            match v.broken {
+                None => {
+                    println!("audit log intact: {} entries verified; head hash {}", v.checked, v.head);
+                    Ok(())
+                }
+                Some(b) => bail!("audit log BROKEN after {} good entries: {b}", v.checked),
+            }
+        }
+        Command::Backup { out } => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            backup(&cfg, &out).await
+        }
+    }
+}
+
+fn cli_entry(action: &str, record_type: &str, record_id: String, details: serde_json::Value) -> NewEntry {
+    NewEntry {
+        actor_label: "cli".into(),
+        action: action.into(),
+        outcome: "ok".into(),
+        record_type: record_type.into(),
+        record_id,
+        details: details.to_string(),
+        ..Default::default()
+    }
+}
+
+fn read_line_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
+    let state = startup::state(&cfg).await?;
+    let db = &state.db;
+    let cost = state.config.hash_cost;
+    match cmd {
+        UserCmd::Add { email, name, org, roles, password_stdin } => {
+            let email = argine_domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let roles: Vec<Role> = roles
+                .iter()
+                .map(|r| Role::from_code(r).ok_or_else(|| anyhow::anyhow!("--role: unknown role `{r}`")))
+                .collect::<anyhow::Result<_>>()?;
+            let (pw, generated) = if password_stdin { (read_line_stdin()?, false) } else { (token::new_secret("")[..20].to_owned(), true) };
+            password::check_policy(&pw).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let phc = password::hash(&pw, cost).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut tx = db.begin().await?;
+            let o = orgs::find_by_name(&mut tx, &org).await?.with_context(|| format!("--org: no organisation named `{org}`"))?;
+            let id = accounts::create(
+                &mut tx,
+                NewUser { email: email.as_str(), display_name: &name, org_id: o.id, status: UserStatus::Active, password_hash: Some(&phc), roles: &roles },
+            )
+            .await
+            .map_err(|e| match e {
+                argine_storage::StorageError::Conflict(_) => anyhow::anyhow!("a user with e-mail {email} already exists"),
+                other => other.into(),
+            })?;
+            audit::append(&mut tx, &cli_entry("user.create", "user", id.to_string(), serde_json::json!({"roles": roles}))).await?;
+            tx.commit().await?;
+            println!("created user {id} <{email}>");
+            if generated {
+                println!("password: {pw}");
+            }
+            if roles.iter().any(|r| r.requires_mfa()) {
+                println!("this user's roles require two-step verification: they will enrol at first login");
+            }
+        }
+        UserCmd::SetPassword { email } => {
+            let pw = read_line_stdin()?;
+            password::check_policy(&pw).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let phc = password::hash(&pw, cost).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            accounts::set_password(&mut tx, u.id, &phc).await?;
+            sessions::delete_all_for_user(&mut tx, u.id).await?;
+            audit::append(&mut tx, &cli_entry("user.password_reset", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            tx.commit().await?;
+            println!("password set for user {}", u.id);
+        }
+        UserCmd::ResetMfa { email } => {
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            accounts::reset_totp(&mut tx, u.id).await?;
+            sessions::delete_all_for_user(&mut tx, u.id).await?;
+            audit::append(&mut tx, &cli_entry("user.reset_mfa", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            tx.commit().await?;
+            println!("second factor removed for user {}", u.id);
+        }
+        UserCmd::Disable { email } => {
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            accounts::set_status(&mut tx, u.id, UserStatus::Disabled).await?;
+            sessions::delete_all_for_user(&mut tx, u.id).await?;
+            audit::append(&mut tx, &cli_entry("user.disable", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            tx.commit().await?;
+            println!("user {} disabled", u.id);
+        }
+        UserCmd::Enable { email } => {
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let status = if u.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited };
+            accounts::set_status(&mut tx, u.id, status).await?;
+            audit::append(&mut tx, &cli_entry("user.enable", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            tx.commit().await?;
+            println!("user {} enabled", u.id);
+        }
+        UserCmd::List => {
+            for u in accounts::list(db, None).await? {
+                let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
+                println!("{}\t{}\t{}\t{}\t{}\tmfa={}", u.id, u.email, u.display_name, u.status.code(), roles.join(","), u.mfa_enrolled());
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn org(cfg: Config, cmd: OrgCmd) -> anyhow::Result<()> {
+    let db = startup::open_db(&cfg).await?;
+    match cmd {
+        OrgCmd::Add { name, org_type, national, units } => {
+            let t = OrgType::from_code(&org_type).with_context(|| {
+                let all: Vec<&str> = OrgType::ALL.iter().map(|t| t.code()).collect();
+                format!("--type: unknown type `{org_type}`; one of: {}", all.join(", "))
+            })?;
+            let jurisdiction = if national {
+                Jurisdiction::National
+            } else {
+                let units: Vec<TerritoryUnit> = units
+                    .iter()
+                    .map(|u| TerritoryUnit::parse(u).with_context(|| format!("--unit: `{u}` is not regione:NN, provincia:NNN or comune:NNNNNN")))
+                    .collect::<anyhow::Result<_>>()?;
+                Jurisdiction::from_units(units)
+            };
+            let mut tx = db.begin().await?;
+            let id = orgs::create(
+                &mut tx,
+                orgs::NewOrganisation { name: &name, org_type: t, jurisdiction: &jurisdiction, email: None, pec: None, phone: None, address: None },
+            )
+            .await
+            .map_err(|e| match e {
+                argine_storage::StorageError::Conflict(_) => anyhow::anyhow!("an organisation named `{name}` already exists"),
+                other => other.into(),
+            })?;
+            audit::append(&mut tx, &cli_entry("organisation.create", "organisation", id.to_string(), serde_json::json!({"type": t.code()}))).await?;
+            tx.commit().await?;
+            println!("created organisation {id}");
+        }
+        OrgCmd::List => {
+            for o in orgs::list(&db).await? {
+                println!("{}\t{}\t{}\t{:?}", o.id, o.name, o.org_type.code(), o.jurisdiction);
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn token_cmd(cfg: Config, cmd: TokenCmd) -> anyhow::Result<()> {
+    let db = startup::open_db(&cfg).await?;
+    match cmd {
+        TokenCmd::Create { email, name, scope, days } => {
+            let scope = TokenScope::from_code(&scope).context("--scope must be `read` or `read_write`")?;
+            if !(1..=365).contains(&days) {
+                bail!("--days must be between 1 and 365");
+            }
+            let secret = token::new_secret("argn_");
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let id = tokens::create(&mut tx, u.id, &name, &token::digest(&secret), scope.code(), argine_storage::now() + days * 86400).await?;
+            audit::append(&mut tx, &cli_entry("token.create", "api_token", id.to_string(), serde_json::json!({"user": u.id, "scope": scope.code()}))).await?;
+            tx.commit().await?;
+            println!("token {id} (shown once): {secret}");
+        }
+        TokenCmd::Revoke { email, id } => {
+            let mut tx = db.begin().await?;
+            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            if !tokens::revoke(&mut tx, u.id, id).await? {
+                bail!("user {email} has no active token {id}");
+            }
+            audit::append(&mut tx, &cli_entry("token.revoke", "api_token", id.to_string(), serde_json::json!({}))).await?;
+            tx.commit().await?;
+            println!("token {id} revoked");
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// Online backup of SQLite with `VACUUM INTO` (a consistent snapshot while the server runs),
+/// checked with `PRAGMA integrity_check`.
+pub async fn backup(cfg: &Config, out: &std::path::Path) -> anyhow::Result<()> {
+    if !cfg.is_sqlite() {
+        bail!(
+            "this deployment uses PostgreSQL: back it up with\n  pg_dump --format=custom --file=argine.dump \"$DATABASE_URL\"\n\
+             and restore with\n  pg_restore --clean --if-exists --dbname=\"$DATABASE_URL\" argine.dump\n\
+             Keep a copy of the secrets file ({}) too.",
+            cfg.secrets_file().display()
+        );
+    }
+    if out.exists() {
+        bail!("{} already exists: choose a new file", out.display());
+    }
+    let db = startup::open_db(cfg).await?;
+    debug_assert_eq!(db.backend(), Backend::Sqlite);
+    let target = out.to_str().context("the backup path must be valid UTF-8")?.to_owned();
+    sqlx::query("VACUUM INTO $1").bind(target.clone()).execute(db.pool()).await.with_context(|| format!("writing the backup to {}", out.display()))?;
+    db.close().await;
+    let copy = argine_storage::Db::connect(&format!("sqlite://{target}?mode=ro"), 1).await?;
+    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(copy.pool()).await?;
+    copy.close().await;
+    if check != "ok" {
+        bail!("the backup {} failed its integrity check: {check}", out.display());
+    }
+    let size = std::fs::metadata(out)?.len();
+    println!("backup written to {} ({size} bytes, integrity ok)", out.display());
+    println!("also keep a copy of the secrets file {} (stored separately from the data)", cfg.secrets_file().display());
+    Ok(())
+}
