@@ -166,7 +166,11 @@ pub enum AuditCmd {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let overrides = Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), listen: None };
+    let overrides = Overrides {
+        data_dir: cli.global.data_dir.clone(),
+        database_url: cli.global.database_url.clone(),
+        listen: None,
+    };
     match cli.command {
         Command::Serve { listen } => {
             let cfg = Config::load(cli.global.config.as_deref(), &Overrides { listen, ..overrides })?;
@@ -239,21 +243,40 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
                 .iter()
                 .map(|r| Role::from_code(r).ok_or_else(|| anyhow::anyhow!("--role: unknown role `{r}`")))
                 .collect::<anyhow::Result<_>>()?;
-            let (pw, generated) = if password_stdin { (read_line_stdin()?, false) } else { (token::new_secret("")[..20].to_owned(), true) };
+            let (pw, generated) = if password_stdin {
+                (read_line_stdin()?, false)
+            } else {
+                (token::new_secret("")[..20].to_owned(), true)
+            };
             password::check_policy(&pw).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let phc = password::hash(&pw, cost).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut tx = db.begin().await?;
-            let o = orgs::find_by_name(&mut tx, &org).await?.with_context(|| format!("--org: no organisation named `{org}`"))?;
+            let o = orgs::find_by_name(&mut tx, &org)
+                .await?
+                .with_context(|| format!("--org: no organisation named `{org}`"))?;
             let id = accounts::create(
                 &mut tx,
-                NewUser { email: email.as_str(), display_name: &name, org_id: o.id, status: UserStatus::Active, password_hash: Some(&phc), roles: &roles },
+                NewUser {
+                    email: email.as_str(),
+                    display_name: &name,
+                    org_id: o.id,
+                    status: UserStatus::Active,
+                    password_hash: Some(&phc),
+                    roles: &roles,
+                },
             )
             .await
             .map_err(|e| match e {
-                argine_storage::StorageError::Conflict(_) => anyhow::anyhow!("a user with e-mail {email} already exists"),
+                argine_storage::StorageError::Conflict(_) => {
+                    anyhow::anyhow!("a user with e-mail {email} already exists")
+                }
                 other => other.into(),
             })?;
-            audit::append(&mut tx, &cli_entry("user.create", "user", id.to_string(), serde_json::json!({"roles": roles}))).await?;
+            audit::append(
+                &mut tx,
+                &cli_entry("user.create", "user", id.to_string(), serde_json::json!({"roles": roles})),
+            )
+            .await?;
             tx.commit().await?;
             println!("created user {id} <{email}>");
             if generated {
@@ -268,25 +291,33 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
             password::check_policy(&pw).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let phc = password::hash(&pw, cost).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
             accounts::set_password(&mut tx, u.id, &phc).await?;
             sessions::delete_all_for_user(&mut tx, u.id).await?;
-            audit::append(&mut tx, &cli_entry("user.password_reset", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            audit::append(&mut tx, &cli_entry("user.password_reset", "user", u.id.to_string(), serde_json::json!({})))
+                .await?;
             tx.commit().await?;
             println!("password set for user {}", u.id);
         }
         UserCmd::ResetMfa { email } => {
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
             accounts::reset_totp(&mut tx, u.id).await?;
             sessions::delete_all_for_user(&mut tx, u.id).await?;
-            audit::append(&mut tx, &cli_entry("user.reset_mfa", "user", u.id.to_string(), serde_json::json!({}))).await?;
+            audit::append(&mut tx, &cli_entry("user.reset_mfa", "user", u.id.to_string(), serde_json::json!({})))
+                .await?;
             tx.commit().await?;
             println!("second factor removed for user {}", u.id);
         }
         UserCmd::Disable { email } => {
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
             accounts::set_status(&mut tx, u.id, UserStatus::Disabled).await?;
             sessions::delete_all_for_user(&mut tx, u.id).await?;
             audit::append(&mut tx, &cli_entry("user.disable", "user", u.id.to_string(), serde_json::json!({}))).await?;
@@ -295,7 +326,9 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::Enable { email } => {
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
             let status = if u.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited };
             accounts::set_status(&mut tx, u.id, status).await?;
             audit::append(&mut tx, &cli_entry("user.enable", "user", u.id.to_string(), serde_json::json!({}))).await?;
@@ -305,7 +338,15 @@ async fn user(cfg: Config, cmd: UserCmd) -> anyhow::Result<()> {
         UserCmd::List => {
             for u in accounts::list(db, None).await? {
                 let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
-                println!("{}\t{}\t{}\t{}\t{}\tmfa={}", u.id, u.email, u.display_name, u.status.code(), roles.join(","), u.mfa_enrolled());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\tmfa={}",
+                    u.id,
+                    u.email,
+                    u.display_name,
+                    u.status.code(),
+                    roles.join(","),
+                    u.mfa_enrolled()
+                );
             }
         }
     }
@@ -326,21 +367,43 @@ async fn org(cfg: Config, cmd: OrgCmd) -> anyhow::Result<()> {
             } else {
                 let units: Vec<TerritoryUnit> = units
                     .iter()
-                    .map(|u| TerritoryUnit::parse(u).with_context(|| format!("--unit: `{u}` is not regione:NN, provincia:NNN or comune:NNNNNN")))
+                    .map(|u| {
+                        TerritoryUnit::parse(u)
+                            .with_context(|| format!("--unit: `{u}` is not regione:NN, provincia:NNN or comune:NNNNNN"))
+                    })
                     .collect::<anyhow::Result<_>>()?;
                 Jurisdiction::from_units(units)
             };
             let mut tx = db.begin().await?;
             let id = orgs::create(
                 &mut tx,
-                orgs::NewOrganisation { name: &name, org_type: t, jurisdiction: &jurisdiction, email: None, pec: None, phone: None, address: None },
+                orgs::NewOrganisation {
+                    name: &name,
+                    org_type: t,
+                    jurisdiction: &jurisdiction,
+                    email: None,
+                    pec: None,
+                    phone: None,
+                    address: None,
+                },
             )
             .await
             .map_err(|e| match e {
-                argine_storage::StorageError::Conflict(_) => anyhow::anyhow!("an organisation named `{name}` already exists"),
+                argine_storage::StorageError::Conflict(_) => {
+                    anyhow::anyhow!("an organisation named `{name}` already exists")
+                }
                 other => other.into(),
             })?;
-            audit::append(&mut tx, &cli_entry("organisation.create", "organisation", id.to_string(), serde_json::json!({"type": t.code()}))).await?;
+            audit::append(
+                &mut tx,
+                &cli_entry(
+                    "organisation.create",
+                    "organisation",
+                    id.to_string(),
+                    serde_json::json!({"type": t.code()}),
+                ),
+            )
+            .await?;
             tx.commit().await?;
             println!("created organisation {id}");
         }
@@ -364,19 +427,41 @@ async fn token_cmd(cfg: Config, cmd: TokenCmd) -> anyhow::Result<()> {
             }
             let secret = token::new_secret("argn_");
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
-            let id = tokens::create(&mut tx, u.id, &name, &token::digest(&secret), scope.code(), argine_storage::now() + days * 86400).await?;
-            audit::append(&mut tx, &cli_entry("token.create", "api_token", id.to_string(), serde_json::json!({"user": u.id, "scope": scope.code()}))).await?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
+            let id = tokens::create(
+                &mut tx,
+                u.id,
+                &name,
+                &token::digest(&secret),
+                scope.code(),
+                argine_storage::now() + days * 86400,
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                &cli_entry(
+                    "token.create",
+                    "api_token",
+                    id.to_string(),
+                    serde_json::json!({"user": u.id, "scope": scope.code()}),
+                ),
+            )
+            .await?;
             tx.commit().await?;
             println!("token {id} (shown once): {secret}");
         }
         TokenCmd::Revoke { email, id } => {
             let mut tx = db.begin().await?;
-            let u = accounts::find_by_email(&mut tx, &email).await?.with_context(|| format!("no user with e-mail {email}"))?;
+            let u = accounts::find_by_email(&mut tx, &email)
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
             if !tokens::revoke(&mut tx, u.id, id).await? {
                 bail!("user {email} has no active token {id}");
             }
-            audit::append(&mut tx, &cli_entry("token.revoke", "api_token", id.to_string(), serde_json::json!({}))).await?;
+            audit::append(&mut tx, &cli_entry("token.revoke", "api_token", id.to_string(), serde_json::json!({})))
+                .await?;
             tx.commit().await?;
             println!("token {id} revoked");
         }
@@ -402,7 +487,11 @@ pub async fn backup(cfg: &Config, out: &std::path::Path) -> anyhow::Result<()> {
     let db = startup::open_db(cfg).await?;
     debug_assert_eq!(db.backend(), Backend::Sqlite);
     let target = out.to_str().context("the backup path must be valid UTF-8")?.to_owned();
-    sqlx::query("VACUUM INTO $1").bind(target.clone()).execute(db.pool()).await.with_context(|| format!("writing the backup to {}", out.display()))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(target.clone())
+        .execute(db.pool())
+        .await
+        .with_context(|| format!("writing the backup to {}", out.display()))?;
     db.close().await;
     let copy = argine_storage::Db::connect(&format!("sqlite://{target}?mode=ro"), 1).await?;
     let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(copy.pool()).await?;

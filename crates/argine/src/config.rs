@@ -111,7 +111,12 @@ impl Default for SessionConfig {
 
 impl Default for LoginConfig {
     fn default() -> Self {
-        Self { throttle_base_seconds: 1, max_failures_per_address: 50, argon2_memory_kib: 19 * 1024, argon2_iterations: 2 }
+        Self {
+            throttle_base_seconds: 1,
+            max_failures_per_address: 50,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+        }
     }
 }
 
@@ -159,18 +164,30 @@ impl Config {
         Self::load_from(file, std::env::vars(), overrides)
     }
 
-    pub fn load_from(file: Option<&Path>, env: impl Iterator<Item = (String, String)>, overrides: &Overrides) -> Result<Self, ConfigError> {
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+        overrides: &Overrides,
+    ) -> Result<Self, ConfigError> {
         let mut table = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-                text.parse::<toml::Table>().map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| ConfigError::Syntax { path: path.to_owned(), message: e.to_string() })?
             }
             None => toml::Table::new(),
         };
         for (name, value) in env {
             let Some(rest) = name.strip_prefix("ARGINE_") else { continue };
             // Variables used by tests and tools, not configuration keys.
-            if rest.starts_with("TEST_") || rest == "REQUIRE_PG" || rest == "PG_DIR" || rest == "URL" || rest == "CREDENTIALS" || rest == "CONFIG" {
+            if rest.starts_with("TEST_")
+                || rest == "REQUIRE_PG"
+                || rest == "PG_DIR"
+                || rest == "URL"
+                || rest == "CREDENTIALS"
+                || rest == "CONFIG"
+            {
                 continue;
             }
             let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
@@ -194,9 +211,12 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        self.listen.parse::<SocketAddr>().map_err(|_| key_err("listen", format!("`{}` is not an address like 127.0.0.1:8080", self.listen)))?;
+        self.listen
+            .parse::<SocketAddr>()
+            .map_err(|_| key_err("listen", format!("`{}` is not an address like 127.0.0.1:8080", self.listen)))?;
         if let Some(m) = &self.metrics_listen {
-            m.parse::<SocketAddr>().map_err(|_| key_err("metrics_listen", format!("`{m}` is not an address like 127.0.0.1:9090")))?;
+            m.parse::<SocketAddr>()
+                .map_err(|_| key_err("metrics_listen", format!("`{m}` is not an address like 127.0.0.1:9090")))?;
         }
         if let Some(u) = &self.database_url {
             let u = u.expose();
@@ -204,10 +224,10 @@ impl Config {
                 return Err(key_err("database_url", "must start with sqlite: or postgres://"));
             }
         }
-        if let Some(p) = &self.public_url {
-            if !(p.starts_with("http://") || p.starts_with("https://")) {
-                return Err(key_err("public_url", "must start with http:// or https://"));
-            }
+        if let Some(p) = &self.public_url
+            && !(p.starts_with("http://") || p.starts_with("https://"))
+        {
+            return Err(key_err("public_url", "must start with http:// or https://"));
         }
         if self.max_db_connections == 0 {
             return Err(key_err("max_db_connections", "must be at least 1"));
@@ -338,7 +358,11 @@ mod tests {
 
     #[test]
     fn env_overrides_file_and_flags_override_env() {
-        let c = load("listen = \"127.0.0.1:9000\"\n[mail]\nfrom = \"x <a@b.it>\"\n", &[("ARGINE_LISTEN", "127.0.0.1:9001"), ("ARGINE_SESSION__IDLE_MINUTES", "15")]).unwrap();
+        let c = load(
+            "listen = \"127.0.0.1:9000\"\n[mail]\nfrom = \"x <a@b.it>\"\n",
+            &[("ARGINE_LISTEN", "127.0.0.1:9001"), ("ARGINE_SESSION__IDLE_MINUTES", "15")],
+        )
+        .unwrap();
         assert_eq!(c.listen, "127.0.0.1:9001");
         assert_eq!(c.session.idle_minutes, 15);
         assert_eq!(c.mail.from, "x <a@b.it>");
@@ -361,15 +385,23 @@ mod tests {
         assert!(e.contains("database_url"), "{e}");
         let e = load("listen = [", &[]).unwrap_err().to_string();
         assert!(e.contains("not valid TOML"), "{e}");
-        let e = Config::load_from(Some(Path::new("/nonexistent/argine.toml")), env(&[]), &Overrides::default()).unwrap_err().to_string();
+        let e = Config::load_from(Some(Path::new("/nonexistent/argine.toml")), env(&[]), &Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/nonexistent/argine.toml"), "{e}");
-        let e = Config::load_from(None, env(&[("ARGINE_MAX_DB_CONNECTIONS", "many")]), &Overrides::default()).unwrap_err().to_string();
+        let e = Config::load_from(None, env(&[("ARGINE_MAX_DB_CONNECTIONS", "many")]), &Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_db_connections"), "{e}");
     }
 
     #[test]
     fn secrets_are_redacted() {
-        let c = load("[mail]\nsmtp_password = \"hunter2-secret\"\n", &[("ARGINE_DATABASE_URL", "postgres://u:pw-secret@h/db")]).unwrap();
+        let c = load(
+            "[mail]\nsmtp_password = \"hunter2-secret\"\n",
+            &[("ARGINE_DATABASE_URL", "postgres://u:pw-secret@h/db")],
+        )
+        .unwrap();
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("hunter2-secret") && !dbg.contains("pw-secret"), "{dbg}");
         assert_eq!(redact_url("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");

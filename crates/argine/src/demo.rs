@@ -56,14 +56,34 @@ fn units(list: &[&str]) -> Jurisdiction {
 /// Organisations of the two programmes the demo shows: InCaS (national) and Multitasking (Mantova).
 fn organisations() -> Vec<(&'static str, OrgType, Jurisdiction, Option<&'static str>)> {
     vec![
-        ("ANCI - Fondazione Cittalia", OrgType::AnciCittalia, Jurisdiction::National, Some("cittalia@pec.demo.invalid")),
-        ("Ministero del Lavoro e delle Politiche Sociali", OrgType::Ministero, Jurisdiction::National, Some("ministero@pec.demo.invalid")),
-        ("Prefettura di Mantova", OrgType::Prefettura, units(&["provincia:020"]), Some("prefettura.mantova@pec.demo.invalid")),
+        (
+            "ANCI - Fondazione Cittalia",
+            OrgType::AnciCittalia,
+            Jurisdiction::National,
+            Some("cittalia@pec.demo.invalid"),
+        ),
+        (
+            "Ministero del Lavoro e delle Politiche Sociali",
+            OrgType::Ministero,
+            Jurisdiction::National,
+            Some("ministero@pec.demo.invalid"),
+        ),
+        (
+            "Prefettura di Mantova",
+            OrgType::Prefettura,
+            units(&["provincia:020"]),
+            Some("prefettura.mantova@pec.demo.invalid"),
+        ),
         ("Ispettorato Territoriale del Lavoro di Mantova", OrgType::IspettoratoLavoro, units(&["provincia:020"]), None),
         ("Comune di Mantova", OrgType::Comune, units(&["comune:020030"]), Some("comune.mantova@pec.demo.invalid")),
         ("Associazione Lule", OrgType::TerzoSettore, units(&["provincia:020", "provincia:019"]), None),
         ("Ente anti-tratta Lombardia", OrgType::AntiTratta, units(&["regione:03"]), None),
-        ("Prefettura di Foggia", OrgType::Prefettura, units(&["provincia:071"]), Some("prefettura.foggia@pec.demo.invalid")),
+        (
+            "Prefettura di Foggia",
+            OrgType::Prefettura,
+            units(&["provincia:071"]),
+            Some("prefettura.foggia@pec.demo.invalid"),
+        ),
         ("Comune di San Severo", OrgType::Comune, units(&["comune:071051"]), Some("comune.sansevero@pec.demo.invalid")),
         ("Comune di Manfredonia", OrgType::Comune, units(&["comune:071029"]), None),
     ]
@@ -72,10 +92,28 @@ fn organisations() -> Vec<(&'static str, OrgType, Jurisdiction, Option<&'static 
 /// (who, e-mail, name, organisation, roles)
 const ACCOUNTS: &[(&str, &str, &str, &str, &[Role])] = &[
     ("admin", "admin@argine.demo.invalid", "Anna Amministratrice", "ANCI - Fondazione Cittalia", &[Role::Admin]),
-    ("secretariat", "segreteria@argine.demo.invalid", "Sergio Segreteria", "ANCI - Fondazione Cittalia", &[Role::Secretariat]),
-    ("coordinator", "prefettura.mn@argine.demo.invalid", "Carla Coordinatrice", "Prefettura di Mantova", &[Role::Coordinator, Role::Admin]),
+    (
+        "secretariat",
+        "segreteria@argine.demo.invalid",
+        "Sergio Segreteria",
+        "ANCI - Fondazione Cittalia",
+        &[Role::Secretariat],
+    ),
+    (
+        "coordinator",
+        "prefettura.mn@argine.demo.invalid",
+        "Carla Coordinatrice",
+        "Prefettura di Mantova",
+        &[Role::Coordinator, Role::Admin],
+    ),
     ("operator", "operatrice@argine.demo.invalid", "Olga Operatrice", "Associazione Lule", &[Role::Operator]),
-    ("referent", "referente.sansevero@argine.demo.invalid", "Riccardo Referente", "Comune di San Severo", &[Role::Referent]),
+    (
+        "referent",
+        "referente.sansevero@argine.demo.invalid",
+        "Riccardo Referente",
+        "Comune di San Severo",
+        &[Role::Referent],
+    ),
     ("viewer", "consultazione@argine.demo.invalid", "Vera Consultazione", "Comune di Mantova", &[Role::Viewer]),
 ];
 
@@ -84,14 +122,29 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     let cost = state.config.hash_cost;
     let mut tx = state.db.begin().await?;
     for (name, t, j, pec) in organisations() {
-        orgs::create(&mut tx, orgs::NewOrganisation { name, org_type: t, jurisdiction: &j, email: None, pec, phone: None, address: None }).await?;
+        orgs::create(
+            &mut tx,
+            orgs::NewOrganisation { name, org_type: t, jurisdiction: &j, email: None, pec, phone: None, address: None },
+        )
+        .await?;
     }
     let mut accounts_out = Vec::new();
     for (who, email, name, org, roles) in ACCOUNTS {
         let pw = format!("demo-{}", &token::new_secret("")[..16]);
         let phc = password::hash(&pw, cost).map_err(|e| anyhow::anyhow!("{e}"))?;
         let o = orgs::find_by_name(&mut tx, org).await?.context("demo organisation")?;
-        let id = accounts::create(&mut tx, NewUser { email, display_name: name, org_id: o.id, status: UserStatus::Active, password_hash: Some(&phc), roles }).await?;
+        let id = accounts::create(
+            &mut tx,
+            NewUser {
+                email,
+                display_name: name,
+                org_id: o.id,
+                status: UserStatus::Active,
+                password_hash: Some(&phc),
+                roles,
+            },
+        )
+        .await?;
         let totp_secret = if roles.iter().any(|r| r.requires_mfa()) {
             let secret = totp::new_secret();
             let enc = state.keyring.encrypt(&secret, &format!("users.totp_secret.{id}"))?;
@@ -101,14 +154,34 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
         } else {
             None
         };
-        accounts_out.push(DemoAccount { who, email: (*email).to_owned(), name: (*name).to_owned(), password: pw, totp_secret });
+        accounts_out.push(DemoAccount {
+            who,
+            email: (*email).to_owned(),
+            name: (*name).to_owned(),
+            password: pw,
+            totp_secret,
+        });
     }
     let admin = accounts::find_by_email(&mut tx, ACCOUNTS[0].1).await?.context("demo admin")?;
     let api_token = token::new_secret("argn_");
-    tokens::create(&mut tx, admin.id, "demo", &token::digest(&api_token), TokenScope::Read.code(), argine_storage::now() + 30 * 86400).await?;
+    tokens::create(
+        &mut tx,
+        admin.id,
+        "demo",
+        &token::digest(&api_token),
+        TokenScope::Read.code(),
+        argine_storage::now() + 30 * 86400,
+    )
+    .await?;
     audit::append(
         &mut tx,
-        &NewEntry { actor_label: "demo".into(), action: "demo.seed".into(), outcome: "ok".into(), record_type: "system".into(), ..Default::default() },
+        &NewEntry {
+            actor_label: "demo".into(),
+            action: "demo.seed".into(),
+            outcome: "ok".into(),
+            record_type: "system".into(),
+            ..Default::default()
+        },
     )
     .await?;
     tx.commit().await?;
@@ -145,7 +218,13 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
     println!("argine demo — {url}");
     println!();
     for a in &creds.accounts {
-        println!("  {:<12} {:<42} password {}{}", a.who, a.email, a.password, a.totp_secret.as_ref().map(|t| format!("  TOTP secret {t}")).unwrap_or_default());
+        println!(
+            "  {:<12} {:<42} password {}{}",
+            a.who,
+            a.email,
+            a.password,
+            a.totp_secret.as_ref().map(|t| format!("  TOTP secret {t}")).unwrap_or_default()
+        );
     }
     println!("  API token (read): {}", creds.api_token);
     println!();

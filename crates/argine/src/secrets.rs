@@ -30,18 +30,23 @@ pub fn load_or_create(path: &Path) -> anyhow::Result<Keyring> {
              # without it, encrypted fields (second-factor secrets, queued e-mails) cannot be read.\n{}",
             toml::to_string(&file).context("serialising secrets")?
         );
-        write_private(path, text.as_bytes()).with_context(|| format!("cannot create the secrets file {}", path.display()))?;
+        write_private(path, text.as_bytes())
+            .with_context(|| format!("cannot create the secrets file {}", path.display()))?;
         tracing::info!(path = %path.display(), "generated a new secrets file");
     }
     check_permissions(path)?;
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the secrets file {}", path.display()))?;
-    let file: SecretsFile = toml::from_str(&text).with_context(|| format!("the secrets file {} is malformed", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the secrets file {}", path.display()))?;
+    let file: SecretsFile =
+        toml::from_str(&text).with_context(|| format!("the secrets file {} is malformed", path.display()))?;
     if file.field_keys.is_empty() {
         bail!("the secrets file {} has no field_keys", path.display());
     }
     let mut keys = Vec::new();
     for k in &file.field_keys {
-        let bytes = BASE64.decode(k.key.as_bytes()).with_context(|| format!("field key {} in {} is not base64", k.id, path.display()))?;
+        let bytes = BASE64
+            .decode(k.key.as_bytes())
+            .with_context(|| format!("field key {} in {} is not base64", k.id, path.display()))?;
         keys.push(FieldKey::new(k.id, &bytes).with_context(|| format!("field key {} in {}", k.id, path.display()))?);
     }
     Ok(Keyring::new(keys))
@@ -68,7 +73,12 @@ fn check_permissions(path: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)?.permissions().mode();
     if mode & 0o077 != 0 {
-        bail!("the secrets file {} is readable by other users (mode {:o}); run: chmod 600 {}", path.display(), mode & 0o777, path.display());
+        bail!(
+            "the secrets file {} is readable by other users (mode {:o}); run: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
     }
     Ok(())
 }

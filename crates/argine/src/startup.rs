@@ -81,10 +81,15 @@ fn prometheus() -> Option<&'static metrics_exporter_prometheus::PrometheusHandle
 impl Application {
     pub async fn build(cfg: Config) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
-        let state = state(&cfg).await?;
+        let mut cfg = cfg;
         let addr: SocketAddr = cfg.listen.parse().context("listen address")?;
         let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let port = listener.local_addr()?.port();
+        if cfg.public_url.is_none() {
+            // Port 0 (tests) binds a free port: links must name the real one.
+            cfg.public_url = Some(format!("http://{}:{port}", addr.ip()));
+        }
+        let state = state(&cfg).await?;
         let metrics_listener = match &cfg.metrics_listen {
             Some(m) => {
                 prometheus();
@@ -122,10 +127,15 @@ impl Application {
         ));
         let purge = tokio::spawn(purge_sessions(self.state.clone(), stop_rx.clone()));
         if let (Some(l), Some(handle)) = (self.metrics_listener, prometheus()) {
-            let app = axum::Router::new().route("/metrics", axum::routing::get(move || std::future::ready(handle.render())));
+            let app =
+                axum::Router::new().route("/metrics", axum::routing::get(move || std::future::ready(handle.render())));
             let mut rx = stop_rx.clone();
             tokio::spawn(async move {
-                let _ = axum::serve(l, app).with_graceful_shutdown(async move { let _ = rx.changed().await; }).await;
+                let _ = axum::serve(l, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = rx.changed().await;
+                    })
+                    .await;
             });
         }
         let router = argine_web::router(self.state.clone());

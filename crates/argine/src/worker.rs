@@ -69,7 +69,9 @@ impl Mailer {
             Self::File(dir) => {
                 tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
                 let path = dir.join(format!("{key}.eml"));
-                tokio::fs::write(&path, email.formatted()).await.with_context(|| format!("writing {}", path.display()))?;
+                tokio::fs::write(&path, email.formatted())
+                    .await
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             Self::Smtp(t) => {
                 t.send(email).await.context("SMTP delivery failed")?;
@@ -107,7 +109,14 @@ pub async fn run_once(db: &Db, keyring: &Keyring, mailer: &Mailer, from: &str) -
 }
 
 /// Works the queue until `shutdown` resolves; idles for `idle` between empty polls.
-pub async fn run(db: Db, keyring: Arc<Keyring>, mailer: Mailer, from: String, idle: Duration, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn run(
+    db: Db,
+    keyring: Arc<Keyring>,
+    mailer: Mailer,
+    from: String,
+    idle: Duration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         if *shutdown.borrow() {
             return;

@@ -129,16 +129,20 @@ impl Default for ChainVerifier {
 impl ChainVerifier {
     /// Checks the next entry; returns the first break found.
     pub fn push(&mut self, e: &StoredEntry) -> Result<(), ChainBreak> {
-        if let Some(p) = self.prev_seq {
-            if e.seq != p + 1 {
-                return Err(ChainBreak::Gap { after: p, next: e.seq });
-            }
+        if let Some(p) = self.prev_seq
+            && e.seq != p + 1
+        {
+            return Err(ChainBreak::Gap { after: p, next: e.seq });
         }
         if entry_hash(&e.prev_hash, &e.fields()) != e.hash {
             return Err(ChainBreak::Edited { seq: e.seq });
         }
         if e.prev_hash != self.prev_hash {
-            return Err(ChainBreak::Link { seq: e.seq, expected_prev: self.prev_hash.clone(), found_prev: e.prev_hash.clone() });
+            return Err(ChainBreak::Link {
+                seq: e.seq,
+                expected_prev: self.prev_hash.clone(),
+                found_prev: e.prev_hash.clone(),
+            });
         }
         self.prev_hash.clone_from(&e.hash);
         self.prev_seq = Some(e.seq);

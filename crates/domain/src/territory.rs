@@ -22,11 +22,7 @@ impl TerritoryPath {
         Self { region: region.to_owned(), province: Some(province.to_owned()), comune: None }
     }
     pub fn comune(region: &str, province: &str, comune: &str) -> Self {
-        Self {
-            region: region.to_owned(),
-            province: Some(province.to_owned()),
-            comune: Some(comune.to_owned()),
-        }
+        Self { region: region.to_owned(), province: Some(province.to_owned()), comune: Some(comune.to_owned()) }
     }
 }
 

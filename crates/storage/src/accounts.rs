@@ -253,7 +253,13 @@ pub async fn reset_failures(conn: &mut AnyConnection, id: i64) -> Result<()> {
 }
 
 /// Stores an (encrypted) TOTP secret and replaces the recovery codes.
-pub async fn enable_totp(conn: &mut AnyConnection, id: i64, secret_enc: &str, step: i64, recovery_hashes: &[String]) -> Result<()> {
+pub async fn enable_totp(
+    conn: &mut AnyConnection,
+    id: i64,
+    secret_enc: &str,
+    step: i64,
+    recovery_hashes: &[String],
+) -> Result<()> {
     sqlx::query("UPDATE users SET totp_secret_enc = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4")
         .bind(secret_enc)
         .bind(step)
@@ -296,12 +302,13 @@ pub async fn advance_totp_step(conn: &mut AnyConnection, id: i64, step: i64) -> 
 
 /// Spends a recovery code; false if unknown or already used.
 pub async fn use_recovery_code(conn: &mut AnyConnection, id: i64, code_hash: &str) -> Result<bool> {
-    let r = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
-        .bind(now())
-        .bind(id)
-        .bind(code_hash)
-        .execute(&mut *conn)
-        .await?;
+    let r =
+        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL")
+            .bind(now())
+            .bind(id)
+            .bind(code_hash)
+            .execute(&mut *conn)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -329,7 +336,13 @@ impl LinkPurpose {
     }
 }
 
-pub async fn create_link(conn: &mut AnyConnection, token_hash: &str, purpose: LinkPurpose, user_id: i64, ttl_secs: i64) -> Result<()> {
+pub async fn create_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    user_id: i64,
+    ttl_secs: i64,
+) -> Result<()> {
     let t = now();
     // A new link of the same purpose supersedes older unused ones.
     sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
@@ -381,4 +394,3 @@ pub async fn count(db: &Db) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await?;
     Ok(n)
 }
-

@@ -34,9 +34,8 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEntry) -> Result<i64> {
     if conn.backend_name() == "PostgreSQL" {
         sqlx::query("SELECT pg_advisory_xact_lock(727172)").execute(&mut *conn).await?;
     }
-    let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_owned()),
@@ -148,10 +147,11 @@ pub async fn verify(db: &Db) -> Result<Verification> {
     let mut v = ChainVerifier::default();
     let mut after = i64::MIN;
     loop {
-        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT 5000")))
-            .bind(after)
-            .fetch_all(db.pool())
-            .await?;
+        let rows: Vec<Row> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT 5000")))
+                .bind(after)
+                .fetch_all(db.pool())
+                .await?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
         for r in rows {

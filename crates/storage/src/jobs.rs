@@ -23,7 +23,13 @@ pub struct Job {
 const COLUMNS: &str = "id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, updated_at";
 
 /// Enqueues a job. With a `dedup_key`, a second job with the same key is not added.
-pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &str, dedup_key: Option<&str>, max_attempts: i64) -> Result<Option<i64>> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &str,
+    dedup_key: Option<&str>,
+    max_attempts: i64,
+) -> Result<Option<i64>> {
     let t = now();
     let row: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, dedup_key, created_at, updated_at)
@@ -67,11 +73,13 @@ pub async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Job>> {
 }
 
 pub async fn complete(db: &Db, id: i64) -> Result<()> {
-    sqlx::query("UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
@@ -111,11 +119,13 @@ pub async fn retry(db: &Db, id: i64) -> Result<bool> {
 pub async fn list(db: &Db, status: Option<&str>, limit: i64) -> Result<Vec<Job>> {
     let rows = match status {
         Some(s) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM jobs WHERE status = $1 ORDER BY id DESC LIMIT $2")))
-                .bind(s.to_owned())
-                .bind(limit)
-                .fetch_all(db.pool())
-                .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM jobs WHERE status = $1 ORDER BY id DESC LIMIT $2"
+            )))
+            .bind(s.to_owned())
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?
         }
         None => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM jobs ORDER BY id DESC LIMIT $1")))

@@ -46,12 +46,12 @@ impl Db {
             sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
                 .fetch_all(&mut *tx)
                 .await?;
-        if let Some((v, _)) = applied.last() {
-            if *v > set.last().map_or(0, |m| m.0) {
-                return Err(StorageError::Corrupt(format!(
-                    "the database schema (version {v}) is newer than this program; upgrade argine"
-                )));
-            }
+        if let Some((v, _)) = applied.last()
+            && *v > set.last().map_or(0, |m| m.0)
+        {
+            return Err(StorageError::Corrupt(format!(
+                "the database schema (version {v}) is newer than this program; upgrade argine"
+            )));
         }
         let mut count = 0;
         for (version, name, sql) in set {
@@ -64,13 +64,15 @@ impl Db {
                 Some(_) => {}
                 None => {
                     sqlx::raw_sql(*sql).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
-                        .bind(*version)
-                        .bind(*name)
-                        .bind(checksum(sql))
-                        .bind(crate::now())
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(*version)
+                    .bind(*name)
+                    .bind(checksum(sql))
+                    .bind(crate::now())
+                    .execute(&mut *tx)
+                    .await?;
                     tracing::info!(version, name, "applied migration");
                     count += 1;
                 }

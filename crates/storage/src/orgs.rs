@@ -74,7 +74,9 @@ async fn units_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<TerritoryUnit
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|(u,)| TerritoryUnit::parse(u).ok_or_else(|| StorageError::Corrupt(format!("organisation {id}: bad unit {u}"))))
+        .map(|(u,)| {
+            TerritoryUnit::parse(u).ok_or_else(|| StorageError::Corrupt(format!("organisation {id}: bad unit {u}")))
+        })
         .collect()
 }
 
@@ -107,9 +109,8 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Organisation> {
 
 pub async fn list(db: &Db) -> Result<Vec<Organisation>> {
     let mut conn = db.pool().acquire().await?;
-    let rows: Vec<OrgRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{ORG_COLUMNS} ORDER BY name")))
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<OrgRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{ORG_COLUMNS} ORDER BY name"))).fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(hydrate(&mut conn, r).await?);

@@ -15,7 +15,14 @@ pub struct ApiTokenRow {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn create(conn: &mut AnyConnection, user_id: i64, name: &str, token_hash: &str, scope: &str, expires_at: i64) -> Result<i64> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    scope: &str,
+    expires_at: i64,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -45,7 +52,11 @@ pub async fn find_valid(db: &Db, token_hash: &str) -> Result<Option<ApiTokenRow>
 }
 
 pub async fn mark_used(db: &Db, id: i64) -> Result<()> {
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(id).execute(db.pool()).await?;
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! PostgreSQL server, on PostgreSQL too (each test in a fresh database of its own). Set
 //! `ARGINE_REQUIRE_PG=1` to make a missing PostgreSQL an error instead of a skip.
 
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
 use argine_domain::access::Role;
 use argine_domain::audit::ChainBreak;
 use argine_domain::network::OrgType;
@@ -29,7 +31,10 @@ async fn postgres() -> Option<TestDb> {
         eprintln!("PostgreSQL not configured (ARGINE_TEST_PG_URL): skipping the PostgreSQL half");
         return None;
     };
-    let name = format!("argine_t_{}", argine_domain::auth::token::digest(&argine_domain::auth::token::new_secret(""))[..16].to_owned());
+    let name = format!(
+        "argine_t_{}",
+        argine_domain::auth::token::digest(&argine_domain::auth::token::new_secret(""))[..16].to_owned()
+    );
     let admin = Db::connect(&base, 1).await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await.unwrap();
     admin.close().await;
@@ -71,7 +76,15 @@ async fn org(db: &Db, name: &str, j: Jurisdiction) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let id = orgs::create(
         &mut tx,
-        NewOrganisation { name, org_type: OrgType::Prefettura, jurisdiction: &j, email: None, pec: Some("p@pec.it"), phone: None, address: None },
+        NewOrganisation {
+            name,
+            org_type: OrgType::Prefettura,
+            jurisdiction: &j,
+            email: None,
+            pec: Some("p@pec.it"),
+            phone: None,
+            address: None,
+        },
     )
     .await
     .unwrap();
@@ -83,7 +96,14 @@ async fn user(db: &Db, org_id: i64, email: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let id = accounts::create(
         &mut tx,
-        NewUser { email, display_name: "Mario Rossi", org_id, status: UserStatus::Active, password_hash: Some("$argon2id$x"), roles: &[Role::Operator, Role::Viewer] },
+        NewUser {
+            email,
+            display_name: "Mario Rossi",
+            org_id,
+            status: UserStatus::Active,
+            password_hash: Some("$argon2id$x"),
+            roles: &[Role::Operator, Role::Viewer],
+        },
     )
     .await
     .unwrap();
@@ -103,12 +123,16 @@ async fn migrations_are_idempotent() {
 #[tokio::test]
 async fn organisations_keep_their_jurisdiction() {
     on_both(|db| async move {
-        let j = Jurisdiction::Units(vec![TerritoryUnit::Province("020".into()), TerritoryUnit::Comune("019036".into())]);
+        let j =
+            Jurisdiction::Units(vec![TerritoryUnit::Province("020".into()), TerritoryUnit::Comune("019036".into())]);
         let id = org(&db, "Prefettura di Mantova", j.clone()).await;
         let nat = org(&db, "ANCI", Jurisdiction::National).await;
         let mut c = db.pool().acquire().await.unwrap();
         let o = orgs::get(&mut c, id).await.unwrap();
-        assert_eq!(o.jurisdiction, Jurisdiction::Units(vec![TerritoryUnit::Comune("019036".into()), TerritoryUnit::Province("020".into())]));
+        assert_eq!(
+            o.jurisdiction,
+            Jurisdiction::Units(vec![TerritoryUnit::Comune("019036".into()), TerritoryUnit::Province("020".into())])
+        );
         assert_eq!(o.pec.as_deref(), Some("p@pec.it"));
         assert_eq!(orgs::get(&mut c, nat).await.unwrap().jurisdiction, Jurisdiction::National);
         assert!(matches!(orgs::get(&mut c, 999).await, Err(StorageError::NotFound)));
@@ -116,7 +140,15 @@ async fn organisations_keep_their_jurisdiction() {
         let mut tx = db.begin().await.unwrap();
         let dup = orgs::create(
             &mut tx,
-            NewOrganisation { name: "ANCI", org_type: OrgType::AnciCittalia, jurisdiction: &Jurisdiction::National, email: None, pec: None, phone: None, address: None },
+            NewOrganisation {
+                name: "ANCI",
+                org_type: OrgType::AnciCittalia,
+                jurisdiction: &Jurisdiction::National,
+                email: None,
+                pec: None,
+                phone: None,
+                address: None,
+            },
         )
         .await;
         assert!(matches!(dup, Err(StorageError::Conflict(_))), "{dup:?}");
@@ -146,7 +178,14 @@ async fn users_roles_and_failures() {
         assert_eq!((u.status, u.failed_logins), (UserStatus::Active, 0));
         let dup = accounts::create(
             &mut c,
-            NewUser { email: "mario@comune.mantova.it", display_name: "x", org_id: o, status: UserStatus::Active, password_hash: None, roles: &[] },
+            NewUser {
+                email: "mario@comune.mantova.it",
+                display_name: "x",
+                org_id: o,
+                status: UserStatus::Active,
+                password_hash: None,
+                roles: &[],
+            },
         )
         .await;
         assert!(matches!(dup, Err(StorageError::Conflict(_))));
@@ -190,15 +229,29 @@ async fn sessions_expire_and_end_everywhere() {
         let now = argine_storage::now();
         let mut c = db.pool().acquire().await.unwrap();
         for (h, exp) in [("s1", now + 100), ("s2", now + 100), ("s3", now - 1)] {
-            sessions::create(&mut c, sessions::NewSession { id_hash: h, user_id: id, expires_at: exp, mfa_verified: h == "s1", ip: "127.0.0.1", user_agent: "t" })
-                .await
-                .unwrap();
+            sessions::create(
+                &mut c,
+                sessions::NewSession {
+                    id_hash: h,
+                    user_id: id,
+                    expires_at: exp,
+                    mfa_verified: h == "s1",
+                    ip: "127.0.0.1",
+                    user_agent: "t",
+                },
+            )
+            .await
+            .unwrap();
         }
         drop(c);
         let s1 = sessions::find_live(&db, "s1", 1800).await.unwrap().unwrap();
         assert!(s1.mfa_verified());
         assert!(sessions::find_live(&db, "s3", 1800).await.unwrap().is_none(), "absolute expiry");
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = 's2'").bind(now - 1801).execute(db.pool()).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = 's2'")
+            .bind(now - 1801)
+            .execute(db.pool())
+            .await
+            .unwrap();
         assert!(sessions::find_live(&db, "s2", 1800).await.unwrap().is_none(), "idle expiry");
         assert_eq!(sessions::purge_expired(&db, 1800).await.unwrap(), 2);
         let mut c = db.pool().acquire().await.unwrap();
@@ -251,16 +304,28 @@ async fn audit_chain_detects_tampering() {
         for i in 0..5 {
             audit::record(
                 &db,
-                &audit::NewEntry { actor_label: "cli".into(), action: format!("test.event{i}"), outcome: "ok".into(), record_type: "user".into(), record_id: i.to_string(), ..Default::default() },
+                &audit::NewEntry {
+                    actor_label: "cli".into(),
+                    action: format!("test.event{i}"),
+                    outcome: "ok".into(),
+                    record_type: "user".into(),
+                    record_id: i.to_string(),
+                    ..Default::default()
+                },
             )
             .await
             .unwrap();
         }
         let v = audit::verify(&db).await.unwrap();
         assert_eq!((v.checked, v.broken.clone()), (5, None));
-        let found = audit::search(&db, &audit::Filter { action: Some("test.event3".into()), limit: 10, ..Default::default() }).await.unwrap();
+        let found =
+            audit::search(&db, &audit::Filter { action: Some("test.event3".into()), limit: 10, ..Default::default() })
+                .await
+                .unwrap();
         assert_eq!(found.len(), 1);
-        let found = audit::search(&db, &audit::Filter { actor: Some("CL".into()), limit: 2, ..Default::default() }).await.unwrap();
+        let found = audit::search(&db, &audit::Filter { actor: Some("CL".into()), limit: 2, ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(found.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![5, 4]);
         sqlx::query("UPDATE audit_log SET record_id = '99' WHERE seq = 3").execute(db.pool()).await.unwrap();
         assert_eq!(audit::verify(&db).await.unwrap().broken, Some(ChainBreak::Edited { seq: 3 }));
@@ -278,9 +343,17 @@ async fn concurrent_audit_appends_keep_one_chain() {
         for i in 0..20 {
             let db = db.clone();
             handles.push(tokio::spawn(async move {
-                audit::record(&db, &audit::NewEntry { actor_label: "t".into(), action: format!("c{i}"), outcome: "ok".into(), ..Default::default() })
-                    .await
-                    .unwrap()
+                audit::record(
+                    &db,
+                    &audit::NewEntry {
+                        actor_label: "t".into(),
+                        action: format!("c{i}"),
+                        outcome: "ok".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
             }));
         }
         for h in handles {

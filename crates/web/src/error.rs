@@ -72,10 +72,10 @@ impl IntoResponse for WebError {
             }
         };
         let mut res = status.into_response();
-        if let Self::TooManyRequests { retry_after_secs } = self {
-            if let Ok(v) = retry_after_secs.max(1).to_string().parse() {
-                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        if let Self::TooManyRequests { retry_after_secs } = self
+            && let Ok(v) = retry_after_secs.max(1).to_string().parse()
+        {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         res.extensions_mut().insert(ErrorDetail { message_id });
         res

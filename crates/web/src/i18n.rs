@@ -59,13 +59,11 @@ impl Lang {
         for part in header.split(',') {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
-            if let Some(l) = Self::from_code(tag) {
-                if best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, l));
-                }
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
+            if let Some(l) = Self::from_code(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
             }
         }
         best.map_or(Self::It, |(_, l)| l)
@@ -110,8 +108,12 @@ impl Tr {
         let Ok(t) = time::OffsetDateTime::from_unix_timestamp(unix) else { return String::new() };
         let t = t.to_offset(rome_offset(t));
         match self.lang {
-            Lang::It => format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute()),
-            Lang::En => format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+            Lang::It => {
+                format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
+            }
+            Lang::En => {
+                format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+            }
         }
     }
 }
@@ -126,7 +128,8 @@ fn rome_offset(t: time::OffsetDateTime) -> time::UtcOffset {
         }
         Some(d.with_hms(1, 0, 0).ok()?.assume_utc())
     };
-    let summer = matches!((last_sunday(Month::March), last_sunday(Month::October)), (Some(a), Some(b)) if t >= a && t < b);
+    let summer =
+        matches!((last_sunday(Month::March), last_sunday(Month::October)), (Some(a), Some(b)) if t >= a && t < b);
     time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 

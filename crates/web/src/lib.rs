@@ -56,10 +56,12 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(pages::health::readyz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(pages::errors::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::request_context))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        // Innermost first: panics and oversized bodies become error responses that the request
+        // context renders as pages; security headers go on everything, error pages included.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn(middleware::request_context))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
 }

@@ -60,7 +60,13 @@ fn lang_of(user: &User, fallback: Lang) -> Lang {
     user.locale.as_deref().and_then(Lang::from_code).unwrap_or(fallback)
 }
 
-async fn link(conn: &mut AnyConnection, state: &AppState, user: &User, purpose: LinkPurpose, ttl: i64) -> Result<String, MailError> {
+async fn link(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    purpose: LinkPurpose,
+    ttl: i64,
+) -> Result<String, MailError> {
     let secret = token::new_secret("");
     accounts::create_link(conn, &token::digest(&secret), purpose, user.id, ttl).await?;
     let base = state.config.public_url.trim_end_matches('/');
@@ -71,30 +77,48 @@ async fn link(conn: &mut AnyConnection, state: &AppState, user: &User, purpose: 
 }
 
 /// Password reset requested by the user.
-pub async fn enqueue_reset(conn: &mut AnyConnection, state: &AppState, user: &User, lang: Lang) -> Result<(), MailError> {
+pub async fn enqueue_reset(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+) -> Result<(), MailError> {
     let tr = Tr::new(lang_of(user, lang));
     let url = link(conn, state, user, LinkPurpose::PasswordReset, RESET_TTL_SECS).await?;
     let msg = EmailMessage {
         to: user.email.clone(),
         subject: tr.t("mail-reset-subject"),
-        text: tr.args("mail-reset-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
+        text: tr
+            .args("mail-reset-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
     };
     enqueue(conn, state, &msg).await
 }
 
 /// The account was locked after too many failed logins: tell its owner and give a way back.
-pub async fn enqueue_account_locked(conn: &mut AnyConnection, state: &AppState, user: &User, lang: Lang) -> Result<(), MailError> {
+pub async fn enqueue_account_locked(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+) -> Result<(), MailError> {
     let tr = Tr::new(lang_of(user, lang));
     let url = link(conn, state, user, LinkPurpose::PasswordReset, RESET_TTL_SECS).await?;
     let msg = EmailMessage {
         to: user.email.clone(),
         subject: tr.t("mail-locked-subject"),
-        text: tr.args("mail-locked-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
+        text: tr
+            .args("mail-locked-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
     };
     enqueue(conn, state, &msg).await
 }
 
-pub async fn enqueue_invitation(conn: &mut AnyConnection, state: &AppState, user: &User, org_name: &str, lang: Lang) -> Result<(), MailError> {
+pub async fn enqueue_invitation(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    org_name: &str,
+    lang: Lang,
+) -> Result<(), MailError> {
     let tr = Tr::new(lang_of(user, lang));
     let url = link(conn, state, user, LinkPurpose::Invitation, INVITE_TTL_SECS).await?;
     let msg = EmailMessage {

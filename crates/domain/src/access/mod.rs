@@ -106,7 +106,11 @@ impl Action {
     pub fn is_write(self) -> bool {
         matches!(
             self,
-            Self::EnrollMfa | Self::ManageOwnAccount | Self::ManageOwnTokens | Self::ManageUsers | Self::ManageOrganisations
+            Self::EnrollMfa
+                | Self::ManageOwnAccount
+                | Self::ManageOwnTokens
+                | Self::ManageUsers
+                | Self::ManageOrganisations
         )
     }
 }
@@ -117,10 +121,17 @@ pub enum Resource {
     /// The application as a whole (home page, navigation).
     System,
     /// A user account.
-    User { id: i64, org_id: i64, org_jurisdiction: Jurisdiction },
+    User {
+        id: i64,
+        org_id: i64,
+        org_jurisdiction: Jurisdiction,
+    },
     /// The list of users of a jurisdiction (the admin can only list what they administer).
     Users,
-    Organisation { id: i64, jurisdiction: Jurisdiction },
+    Organisation {
+        id: i64,
+        jurisdiction: Jurisdiction,
+    },
     /// The directory of organisations.
     Organisations,
     /// A place: records attached to it follow its rules.

@@ -43,7 +43,11 @@ fn mfa_gates_everything_but_enrolment() {
 #[test]
 fn admin_is_bounded_by_jurisdiction() {
     let a = actor(&[Role::Admin], prov("020"));
-    let inside = Resource::User { id: 5, org_id: 11, org_jurisdiction: Jurisdiction::Units(vec![TerritoryUnit::Comune("020030".into())]) };
+    let inside = Resource::User {
+        id: 5,
+        org_id: 11,
+        org_jurisdiction: Jurisdiction::Units(vec![TerritoryUnit::Comune("020030".into())]),
+    };
     let outside = Resource::User { id: 6, org_id: 12, org_jurisdiction: prov("019") };
     let national = Resource::User { id: 7, org_id: 13, org_jurisdiction: Jurisdiction::National };
     assert!(authorize(&a, Action::ManageUsers, &inside).is_allowed());

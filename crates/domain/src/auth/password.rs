@@ -19,8 +19,15 @@ pub enum PasswordPolicyError {
 pub const MIN_LEN: usize = 12;
 
 const COMMON: &[&str] = &[
-    "password1234", "123456789012", "qwertyuiopas", "passwordpassword", "argineargine", "amministratore",
-    "password12345", "1234567890ab", "caporalato123",
+    "password1234",
+    "123456789012",
+    "qwertyuiopas",
+    "passwordpassword",
+    "argineargine",
+    "amministratore",
+    "password12345",
+    "1234567890ab",
+    "caporalato123",
 ];
 
 /// Checks a new password against the policy (length, a list of common passwords).
@@ -33,7 +40,7 @@ pub fn check_policy(password: &str) -> Result<(), PasswordPolicyError> {
         return Err(PasswordPolicyError::TooLong);
     }
     let lower = password.to_lowercase();
-    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| Some(c) == lower.chars().next()) {
+    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| lower.starts_with(c)) {
         return Err(PasswordPolicyError::TooCommon);
     }
     Ok(())

@@ -29,7 +29,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -63,7 +66,11 @@ pub async fn me(State(state): State<AppState>, ctx: RequestCtx, user: ApiUser) -
     let res = Resource::User { id: user.user.id, org_id: user.org.id, org_jurisdiction: user.org.jurisdiction.clone() };
     check(&state, &ctx, &user.actor, &user.user.email, Action::ManageOwnAccount, &res).await.or_else(|_| {
         // Reading one's own identity needs no write scope: fall back to the read-only grant.
-        if authorize(&user.actor, Action::ViewDashboard, &Resource::System).is_allowed() { Ok(()) } else { Err(crate::error::WebError::Forbidden) }
+        if authorize(&user.actor, Action::ViewDashboard, &Resource::System).is_allowed() {
+            Ok(())
+        } else {
+            Err(crate::error::WebError::Forbidden)
+        }
     })?;
     let out = Me {
         id: user.user.id,
@@ -98,7 +105,14 @@ pub async fn organisations(State(state): State<AppState>, ctx: RequestCtx, user:
     let out: Vec<OrganisationOut> = argine_storage::orgs::list(&state.db)
         .await?
         .into_iter()
-        .filter(|o| authorize(&user.actor, Action::ViewOrganisations, &Resource::Organisation { id: o.id, jurisdiction: o.jurisdiction.clone() }).is_allowed())
+        .filter(|o| {
+            authorize(
+                &user.actor,
+                Action::ViewOrganisations,
+                &Resource::Organisation { id: o.id, jurisdiction: o.jurisdiction.clone() },
+            )
+            .is_allowed()
+        })
         .map(|o| OrganisationOut {
             id: o.id,
             name: o.name,

@@ -9,10 +9,10 @@ use argine_domain::auth::password;
 use argine_storage::accounts::{self, UserStatus};
 use argine_storage::{now, sessions, throttle};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -47,7 +47,12 @@ pub fn safe_next(next: &str) -> String {
 }
 
 pub async fn form(State(state): State<AppState>, ctx: RequestCtx, Query(q): Query<NextParam>) -> WebResult<Response> {
-    render(LoginPage { chrome: Chrome::anonymous(&state, &ctx), email: String::new(), next: safe_next(&q.next), error: None })
+    render(LoginPage {
+        chrome: Chrome::anonymous(&state, &ctx),
+        email: String::new(),
+        next: safe_next(&q.next),
+        error: None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -67,7 +72,12 @@ pub async fn submit(
     let next = safe_next(&f.next);
     let email = f.email.trim().to_owned();
     let fail = |msg: String| {
-        let page = LoginPage { chrome: Chrome::anonymous(&state, &ctx), email: email.clone(), next: next.clone(), error: Some(msg) };
+        let page = LoginPage {
+            chrome: Chrome::anonymous(&state, &ctx),
+            email: email.clone(),
+            next: next.clone(),
+            error: Some(msg),
+        };
         render(page).map(|mut r| {
             *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             r
@@ -75,7 +85,8 @@ pub async fn submit(
     };
     let tr = crate::i18n::Tr::new(ctx.lang);
     let address_key = format!("ip:{}", ctx.ip);
-    if throttle::failures(&state.db, &address_key, ADDRESS_WINDOW_SECS).await? >= state.config.max_failures_per_address {
+    if throttle::failures(&state.db, &address_key, ADDRESS_WINDOW_SECS).await? >= state.config.max_failures_per_address
+    {
         audit_event(&state, &ctx, None, "user.login", "throttled", ("address", ctx.ip.clone()), json!({})).await;
         return Err(WebError::TooManyRequests { retry_after_secs: ADDRESS_WINDOW_SECS });
     }
@@ -91,14 +102,32 @@ pub async fn submit(
         let pw = f.password.clone();
         hash_blocking(&state, move || password::verify(&pw, &dummy)).await?;
         throttle::record_failure(&state.db, &address_key, ADDRESS_WINDOW_SECS).await?;
-        audit_event(&state, &ctx, None, "user.login", "failed", ("user", String::new()), json!({"reason": "unknown_account"})).await;
+        audit_event(
+            &state,
+            &ctx,
+            None,
+            "user.login",
+            "failed",
+            ("user", String::new()),
+            json!({"reason": "unknown_account"}),
+        )
+        .await;
         return fail(tr.t("login-error-credentials"));
     };
     let label = user.email.clone();
     let who = Some((user.id, label.as_str()));
     let t = now();
     if user.status == UserStatus::Locked {
-        audit_event(&state, &ctx, who, "user.login", "failed", ("user", user.id.to_string()), json!({"reason": "locked"})).await;
+        audit_event(
+            &state,
+            &ctx,
+            who,
+            "user.login",
+            "failed",
+            ("user", user.id.to_string()),
+            json!({"reason": "locked"}),
+        )
+        .await;
         return fail(tr.t("login-error-locked"));
     }
     if user.throttled_until > t {
@@ -142,7 +171,16 @@ pub async fn submit(
             crate::mail::enqueue_account_locked(&mut tx, &state, &user, ctx.lang).await?;
         }
         tx.commit().await.map_err(argine_storage::StorageError::from)?;
-        audit_event(&state, &ctx, who, "user.login", "failed", ("user", user.id.to_string()), json!({"reason": "password", "failures": failures})).await;
+        audit_event(
+            &state,
+            &ctx,
+            who,
+            "user.login",
+            "failed",
+            ("user", user.id.to_string()),
+            json!({"reason": "password", "failures": failures}),
+        )
+        .await;
         return fail(if failures >= LOCK_AFTER { tr.t("login-error-locked") } else { tr.t("login-error-credentials") });
     }
     let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
@@ -151,10 +189,20 @@ pub async fn submit(
         accounts::set_locale(&mut conn, user.id, ctx.lang.code()).await?;
     }
     drop(conn);
-    let old = crate::middleware::cookie(&headers, state.config.session_cookie()).map(argine_domain::auth::token::digest);
+    let old =
+        crate::middleware::cookie(&headers, state.config.session_cookie()).map(argine_domain::auth::token::digest);
     let cookie = start_session(&state, &ctx, user.id, false, old.as_deref()).await?;
     let needs_mfa = user.mfa_enrolled() || user.roles.iter().any(|r| r.requires_mfa());
-    audit_event(&state, &ctx, who, "user.login", "ok", ("user", user.id.to_string()), json!({"mfa_pending": needs_mfa})).await;
+    audit_event(
+        &state,
+        &ctx,
+        who,
+        "user.login",
+        "ok",
+        ("user", user.id.to_string()),
+        json!({"mfa_pending": needs_mfa}),
+    )
+    .await;
     let target = if user.mfa_enrolled() {
         format!("/login/mfa?next={}", urlencode(&next))
     } else if needs_mfa {
@@ -174,12 +222,25 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-pub async fn logout(State(state): State<AppState>, ctx: RequestCtx, user: Option<super::CurrentUser>) -> WebResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: Option<super::CurrentUser>,
+) -> WebResult<Response> {
     if let Some(u) = user {
         let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
         sessions::delete(&mut conn, &u.session_hash).await?;
         drop(conn);
-        audit_event(&state, &ctx, Some((u.user.id, u.label())), "user.logout", "ok", ("user", u.user.id.to_string()), json!({})).await;
+        audit_event(
+            &state,
+            &ctx,
+            Some((u.user.id, u.label())),
+            "user.logout",
+            "ok",
+            ("user", u.user.id.to_string()),
+            json!({}),
+        )
+        .await;
     }
     Ok(([(header::SET_COOKIE, super::end_session_cookie(&state))], Redirect::to("/login")).into_response())
 }

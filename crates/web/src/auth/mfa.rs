@@ -30,7 +30,12 @@ pub struct ChallengeQuery {
     next: String,
 }
 
-pub async fn challenge_form(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Query(q): Query<ChallengeQuery>) -> WebResult<Response> {
+pub async fn challenge_form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ChallengeQuery>,
+) -> WebResult<Response> {
     if !user.user.mfa_enrolled() {
         return Ok(Redirect::to("/account/mfa").into_response());
     }
@@ -51,7 +56,12 @@ fn secret_aad(user_id: i64) -> String {
     format!("users.totp_secret.{user_id}")
 }
 
-pub async fn challenge_submit(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Form(f): Form<ChallengeForm>) -> WebResult<Response> {
+pub async fn challenge_submit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Form(f): Form<ChallengeForm>,
+) -> WebResult<Response> {
     let tr = crate::i18n::Tr::new(ctx.lang);
     let next = safe_next(&f.next);
     let Some(enc) = user.user.totp_secret_enc.as_deref() else {
@@ -79,17 +89,31 @@ pub async fn challenge_submit(State(state): State<AppState>, ctx: RequestCtx, us
     let who = Some((user.user.id, user.label()));
     if !ok {
         let failures = user.user.failed_logins + 1;
-        let delay = if failures >= super::login::SLOW_AFTER { state.config.throttle_base_secs << (failures - super::login::SLOW_AFTER).min(12) } else { 0 };
+        let delay = if failures >= super::login::SLOW_AFTER {
+            state.config.throttle_base_secs << (failures - super::login::SLOW_AFTER).min(12)
+        } else {
+            0
+        };
         accounts::record_failure(&mut conn, user.user.id, if delay > 0 { now() + delay } else { 0 }).await?;
         drop(conn);
-        audit_event(&state, &ctx, who, "user.mfa", "failed", ("user", user.user.id.to_string()), json!({"failures": failures})).await;
+        audit_event(
+            &state,
+            &ctx,
+            who,
+            "user.mfa",
+            "failed",
+            ("user", user.user.id.to_string()),
+            json!({"failures": failures}),
+        )
+        .await;
         let page = ChallengePage { chrome: Chrome::anonymous(&state, &ctx), next, error: Some(tr.t("mfa-error-code")) };
         return render(page);
     }
     accounts::reset_failures(&mut conn, user.user.id).await?;
     drop(conn);
     let method = if code.len() > 8 { "recovery_code" } else { "totp" };
-    audit_event(&state, &ctx, who, "user.mfa", "ok", ("user", user.user.id.to_string()), json!({"method": method})).await;
+    audit_event(&state, &ctx, who, "user.mfa", "ok", ("user", user.user.id.to_string()), json!({"method": method}))
+        .await;
     let cookie = start_session(&state, &ctx, user.user.id, true, Some(&user.session_hash)).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
 }
@@ -127,7 +151,13 @@ pub async fn setup_form(State(state): State<AppState>, ctx: RequestCtx, user: Cu
     setup_page(&state, &ctx, &user, &secret, None)
 }
 
-fn setup_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, secret: &[u8], error: Option<String>) -> WebResult<Response> {
+fn setup_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    secret: &[u8],
+    error: Option<String>,
+) -> WebResult<Response> {
     let pending = state.keyring.encrypt(secret, &pending_aad(user)).map_err(|e| WebError::Internal(e.into()))?;
     render(SetupPage {
         chrome: Chrome::for_user(state, ctx, user),
@@ -145,13 +175,19 @@ pub struct SetupForm {
     code: String,
 }
 
-pub async fn setup_submit(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Form(f): Form<SetupForm>) -> WebResult<Response> {
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Form(f): Form<SetupForm>,
+) -> WebResult<Response> {
     let me = Resource::User { id: user.user.id, org_id: user.org.id, org_jurisdiction: user.org.jurisdiction.clone() };
     super::check(&state, &ctx, &user.actor, user.label(), Action::EnrollMfa, &me).await?;
     if user.user.mfa_enrolled() && !user.actor.mfa_verified {
         return Err(WebError::MfaRequired);
     }
-    let secret = state.keyring.decrypt(&f.pending, &pending_aad(&user)).map_err(|_| WebError::BadRequest("error-400"))?;
+    let secret =
+        state.keyring.decrypt(&f.pending, &pending_aad(&user)).map_err(|_| WebError::BadRequest("error-400"))?;
     let Some(step) = totp::verify(&secret, &f.code, now(), None) else {
         let tr = crate::i18n::Tr::new(ctx.lang);
         return setup_page(&state, &ctx, &user, &secret, Some(tr.t("mfa-error-code")));

@@ -16,7 +16,14 @@ use argine_storage::audit::{self, NewEntry};
 
 /// Asks [`authorize`]; a denial is written to the audit log and becomes 403 (or a redirect to
 /// the second-factor page when that is what is missing).
-pub async fn check(state: &AppState, ctx: &RequestCtx, actor: &Actor, label: &str, action: Action, resource: &Resource) -> WebResult<()> {
+pub async fn check(
+    state: &AppState,
+    ctx: &RequestCtx,
+    actor: &Actor,
+    label: &str,
+    action: Action,
+    resource: &Resource,
+) -> WebResult<()> {
     match authorize(actor, action, resource) {
         Decision::Allow => Ok(()),
         Decision::Deny(Denial::MfaRequired) if actor.token_scope.is_none() => Err(WebError::MfaRequired),
@@ -30,7 +37,8 @@ pub async fn check(state: &AppState, ctx: &RequestCtx, actor: &Actor, label: &st
                 record_id: resource_id(resource),
                 ip: ctx.ip.clone(),
                 request_id: ctx.request_id.clone(),
-                details: serde_json::json!({ "action": action, "reason": format!("{reason:?}"), "path": ctx.path }).to_string(),
+                details: serde_json::json!({ "action": action, "reason": format!("{reason:?}"), "path": ctx.path })
+                    .to_string(),
                 ..Default::default()
             };
             if let Err(e) = audit::record(&state.db, &entry).await {
@@ -88,7 +96,10 @@ pub async fn audit_event(
 }
 
 /// Runs a password hash or verification on the blocking pool, at most two at a time.
-pub async fn hash_blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce() -> T + Send + 'static) -> WebResult<T> {
+pub async fn hash_blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> WebResult<T> {
     let _permit = state.hash_permits.acquire().await.map_err(|e| WebError::Internal(e.into()))?;
     tokio::task::spawn_blocking(f).await.map_err(|e| WebError::Internal(e.into()))
 }

@@ -93,7 +93,8 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or(WebError::Unauthenticated)?;
+        let header =
+            parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or(WebError::Unauthenticated)?;
         let secret = header.strip_prefix("Bearer ").map(str::trim).ok_or(WebError::Unauthenticated)?;
         let row = tokens::find_valid(&state.db, &token::digest(secret)).await?.ok_or(WebError::Unauthenticated)?;
         let scope = TokenScope::from_code(&row.scope).ok_or(WebError::Unauthenticated)?;
@@ -114,7 +115,13 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// Creates a new session (a fresh id: sessions are rotated at every privilege change) and
 /// returns the `Set-Cookie` value.
-pub async fn start_session(state: &AppState, ctx: &RequestCtx, user_id: i64, mfa_verified: bool, old_hash: Option<&str>) -> Result<HeaderValue, WebError> {
+pub async fn start_session(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user_id: i64,
+    mfa_verified: bool,
+    old_hash: Option<&str>,
+) -> Result<HeaderValue, WebError> {
     let secret = token::new_secret("");
     let hash = token::digest(&secret);
     let mut tx = state.db.begin().await?;
@@ -146,6 +153,9 @@ pub async fn start_session(state: &AppState, ctx: &RequestCtx, user_id: i64, mfa
 /// A `Set-Cookie` value that deletes the session cookie.
 pub fn end_session_cookie(state: &AppState) -> HeaderValue {
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", state.config.session_cookie()))
-        .unwrap_or(HeaderValue::from_static("argine_session=; Path=/; Max-Age=0"))
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        state.config.session_cookie()
+    ))
+    .unwrap_or(HeaderValue::from_static("argine_session=; Path=/; Max-Age=0"))
 }

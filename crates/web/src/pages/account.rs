@@ -53,7 +53,15 @@ fn me(user: &CurrentUser) -> Resource {
     Resource::User { id: user.user.id, org_id: user.org.id, org_jurisdiction: user.org.jurisdiction.clone() }
 }
 
-async fn page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, new_token: Option<String>, message: Option<String>, error: Option<String>, token_name: String) -> WebResult<Response> {
+async fn page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    new_token: Option<String>,
+    message: Option<String>,
+    error: Option<String>,
+    token_name: String,
+) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     let sessions = sessions::list_for_user(&state.db, user.user.id)
         .await?
@@ -110,7 +118,12 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Form(f): Form<PasswordForm>) -> WebResult<Response> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageOwnAccount, &me(&user)).await?;
     let tr = Tr::new(ctx.lang);
     let phc = user.user.password_hash.clone().unwrap_or_default();
@@ -131,22 +144,45 @@ pub async fn change_password(State(state): State<AppState>, ctx: RequestCtx, use
     }
     let cost = state.config.hash_cost;
     let pw = f.password.clone();
-    let new_phc = hash_blocking(&state, move || password::hash(&pw, cost)).await?.map_err(|e| WebError::Internal(e.into()))?;
+    let new_phc =
+        hash_blocking(&state, move || password::hash(&pw, cost)).await?.map_err(|e| WebError::Internal(e.into()))?;
     let mut tx = state.db.begin().await?;
     accounts::set_password(&mut tx, user.user.id, &new_phc).await?;
     sessions::delete_all_for_user(&mut tx, user.user.id).await?;
     tx.commit().await.map_err(argine_storage::StorageError::from)?;
-    audit_event(&state, &ctx, Some((user.user.id, user.label())), "user.password_change", "ok", ("user", user.user.id.to_string()), json!({})).await;
+    audit_event(
+        &state,
+        &ctx,
+        Some((user.user.id, user.label())),
+        "user.password_change",
+        "ok",
+        ("user", user.user.id.to_string()),
+        json!({}),
+    )
+    .await;
     let cookie = start_session(&state, &ctx, user.user.id, user.actor.mfa_verified, None).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account")).into_response())
 }
 
-pub async fn logout_everywhere(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser) -> WebResult<Response> {
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageOwnAccount, &me(&user)).await?;
     let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
     let n = sessions::delete_all_for_user(&mut conn, user.user.id).await?;
     drop(conn);
-    audit_event(&state, &ctx, Some((user.user.id, user.label())), "user.logout_all", "ok", ("user", user.user.id.to_string()), json!({"sessions": n})).await;
+    audit_event(
+        &state,
+        &ctx,
+        Some((user.user.id, user.label())),
+        "user.logout_all",
+        "ok",
+        ("user", user.user.id.to_string()),
+        json!({"sessions": n}),
+    )
+    .await;
     Ok(([(header::SET_COOKIE, crate::auth::end_session_cookie(&state))], Redirect::to("/login")).into_response())
 }
 
@@ -158,17 +194,25 @@ pub struct TokenForm {
     days: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Form(f): Form<TokenForm>) -> WebResult<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Form(f): Form<TokenForm>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageOwnTokens, &me(&user)).await?;
     let tr = Tr::new(ctx.lang);
     let name = f.name.trim();
     let days: i64 = f.days.trim().parse().unwrap_or(0);
-    let (Some(scope), true, true) = (TokenScope::from_code(&f.scope), !name.is_empty() && name.chars().count() <= 80, (1..=365).contains(&days)) else {
+    let (Some(scope), true, true) =
+        (TokenScope::from_code(&f.scope), !name.is_empty() && name.chars().count() <= 80, (1..=365).contains(&days))
+    else {
         return page(&state, &ctx, &user, None, None, Some(tr.t("token-error-form")), f.name.clone()).await;
     };
     let secret = token::new_secret("argn_");
     let mut tx = state.db.begin().await?;
-    let id = tokens::create(&mut tx, user.user.id, name, &token::digest(&secret), scope.code(), now() + days * 86400).await?;
+    let id = tokens::create(&mut tx, user.user.id, name, &token::digest(&secret), scope.code(), now() + days * 86400)
+        .await?;
     argine_storage::audit::append(
         &mut tx,
         &argine_storage::audit::NewEntry {
@@ -189,13 +233,27 @@ pub async fn create_token(State(state): State<AppState>, ctx: RequestCtx, user: 
     page(&state, &ctx, &user, Some(secret), Some(tr.t("token-created")), None, String::new()).await
 }
 
-pub async fn revoke_token(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageOwnTokens, &me(&user)).await?;
     let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
     if !tokens::revoke(&mut conn, user.user.id, id).await? {
         return Err(WebError::NotFound);
     }
     drop(conn);
-    audit_event(&state, &ctx, Some((user.user.id, user.label())), "token.revoke", "ok", ("api_token", id.to_string()), json!({})).await;
+    audit_event(
+        &state,
+        &ctx,
+        Some((user.user.id, user.label())),
+        "token.revoke",
+        "ok",
+        ("api_token", id.to_string()),
+        json!({}),
+    )
+    .await;
     Ok(Redirect::to("/account").into_response())
 }

@@ -81,7 +81,14 @@ struct InviteDraft {
     roles: Vec<String>,
 }
 
-async fn users_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, draft: InviteDraft, error: Option<String>, message: Option<String>) -> WebResult<Response> {
+async fn users_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    draft: InviteDraft,
+    error: Option<String>,
+    message: Option<String>,
+) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     let all_orgs = orgs::list(&state.db).await?;
     let org_by_id = |id: i64| all_orgs.iter().find(|o| o.id == id);
@@ -113,7 +120,11 @@ async fn users_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, draf
             .collect(),
         roles: Role::ALL
             .iter()
-            .map(|r| Choice { value: r.code().into(), label: tr.t(&r.label_key()), selected: draft.roles.iter().any(|x| x == r.code()) })
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: tr.t(&r.label_key()),
+                selected: draft.roles.iter().any(|x| x == r.code()),
+            })
             .collect(),
         chrome: Chrome::for_user(state, ctx, user),
         users: rows,
@@ -146,11 +157,21 @@ fn fields(p: &[(String, String)], name: &str) -> Vec<String> {
     p.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
 }
 
-pub async fn invite_user(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, RawForm(body): RawForm) -> WebResult<Response> {
+pub async fn invite_user(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewUsers, &Resource::Users).await?;
     let tr = Tr::new(ctx.lang);
     let p = pairs(&body);
-    let draft = InviteDraft { email: field(&p, "email"), name: field(&p, "name"), org: field(&p, "org"), roles: fields(&p, "roles") };
+    let draft = InviteDraft {
+        email: field(&p, "email"),
+        name: field(&p, "name"),
+        org: field(&p, "org"),
+        roles: fields(&p, "roles"),
+    };
     let email = match argine_domain::Email::parse(&draft.email) {
         Ok(e) => e,
         Err(_) => return users_page(&state, &ctx, &user, draft, Some(tr.t("form-error-email")), None).await,
@@ -177,7 +198,14 @@ pub async fn invite_user(State(state): State<AppState>, ctx: RequestCtx, user: C
     check(&state, &ctx, &user.actor, user.label(), Action::ManageUsers, &user_resource(0, &org)).await?;
     let id = match accounts::create(
         &mut tx,
-        NewUser { email: email.as_str(), display_name: &draft.name, org_id, status: UserStatus::Invited, password_hash: None, roles: &roles },
+        NewUser {
+            email: email.as_str(),
+            display_name: &draft.name,
+            org_id,
+            status: UserStatus::Invited,
+            password_hash: None,
+            roles: &roles,
+        },
     )
     .await
     {
@@ -207,7 +235,8 @@ pub async fn invite_user(State(state): State<AppState>, ctx: RequestCtx, user: C
     )
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
-    users_page(&state, &ctx, &user, InviteDraft::default(), None, Some(tr.t1("user-invited", "email", email.as_str()))).await
+    users_page(&state, &ctx, &user, InviteDraft::default(), None, Some(tr.t1("user-invited", "email", email.as_str())))
+        .await
 }
 
 #[derive(Template)]
@@ -232,7 +261,12 @@ async fn load_user(state: &AppState, id: i64) -> WebResult<(argine_storage::acco
     Ok((u, org))
 }
 
-pub async fn user_detail(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn user_detail(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let (u, org) = load_user(&state, id).await?;
     let res = user_resource(u.id, &org);
     check(&state, &ctx, &user.actor, user.label(), Action::ViewUsers, &res).await?;
@@ -246,12 +280,21 @@ pub async fn user_detail(State(state): State<AppState>, ctx: RequestCtx, user: C
         status: tr.t(&format!("status-{}", u.status.code())),
         disabled: u.status == UserStatus::Disabled,
         mfa: u.mfa_enrolled(),
-        roles: Role::ALL.iter().map(|r| Choice { value: r.code().into(), label: tr.t(&r.label_key()), selected: u.roles.contains(r) }).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| Choice { value: r.code().into(), label: tr.t(&r.label_key()), selected: u.roles.contains(r) })
+            .collect(),
         can_manage: authorize(&user.actor, Action::ManageUsers, &res).is_allowed(),
     })
 }
 
-pub async fn update_user(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Path(id): Path<i64>, RawForm(body): RawForm) -> WebResult<Response> {
+pub async fn update_user(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
     let (u, org) = load_user(&state, id).await?;
     check(&state, &ctx, &user.actor, user.label(), Action::ManageUsers, &user_resource(u.id, &org)).await?;
     let p = pairs(&body);
@@ -264,7 +307,12 @@ pub async fn update_user(State(state): State<AppState>, ctx: RequestCtx, user: C
             json!({})
         }
         "enable" => {
-            accounts::set_status(&mut tx, id, if u.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited }).await?;
+            accounts::set_status(
+                &mut tx,
+                id,
+                if u.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
+            )
+            .await?;
             json!({})
         }
         "reset_mfa" => {
@@ -338,7 +386,14 @@ pub struct OrgForm {
     pec: String,
 }
 
-async fn orgs_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, f: OrgForm, error: Option<String>, message: Option<String>) -> WebResult<Response> {
+async fn orgs_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    f: OrgForm,
+    error: Option<String>,
+    message: Option<String>,
+) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     let list = orgs::list(&state.db).await?;
     let views = list
@@ -348,14 +403,21 @@ async fn orgs_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, f: Or
             name: o.name.clone(),
             org_type: tr.t(&o.org_type.label_key()),
             jurisdiction: jurisdiction_text(&tr, &o.jurisdiction),
-            contacts: [o.pec.clone(), o.email.clone(), o.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            contacts: [o.pec.clone(), o.email.clone(), o.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
         })
         .collect();
     let mut res = render(OrgsPage {
         chrome: Chrome::for_user(state, ctx, user),
         orgs: views,
         can_create: authorize(&user.actor, Action::ManageOrganisations, &Resource::Organisations).is_allowed(),
-        types: OrgType::ALL.iter().map(|t| Choice { value: t.code().into(), label: tr.t(&t.label_key()), selected: f.org_type == t.code() }).collect(),
+        types: OrgType::ALL
+            .iter()
+            .map(|t| Choice { value: t.code().into(), label: tr.t(&t.label_key()), selected: f.org_type == t.code() })
+            .collect(),
         form_name: f.name,
         form_units: f.units,
         form_national: !f.national.is_empty(),
@@ -375,7 +437,12 @@ pub async fn organisations(State(state): State<AppState>, ctx: RequestCtx, user:
     orgs_page(&state, &ctx, &user, OrgForm::default(), None, None).await
 }
 
-pub async fn create_organisation(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, axum::Form(f): axum::Form<OrgForm>) -> WebResult<Response> {
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    axum::Form(f): axum::Form<OrgForm>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageOrganisations, &Resource::Organisations).await?;
     let tr = Tr::new(ctx.lang);
     let name = f.name.trim().to_owned();
@@ -407,7 +474,15 @@ pub async fn create_organisation(State(state): State<AppState>, ctx: RequestCtx,
             return orgs_page(&state, &ctx, &user, f, Some(tr.t("form-error-email")), None).await;
         }
     }
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageOrganisations, &Resource::Organisation { id: 0, jurisdiction: jurisdiction.clone() }).await?;
+    check(
+        &state,
+        &ctx,
+        &user.actor,
+        user.label(),
+        Action::ManageOrganisations,
+        &Resource::Organisation { id: 0, jurisdiction: jurisdiction.clone() },
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
     let id = match orgs::create(
         &mut tx,
@@ -495,19 +570,28 @@ fn parse_day(s: &str) -> Option<i64> {
     time::Date::parse(s.trim(), fmt).ok().map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
-pub async fn audit(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewAuditLog, &Resource::AuditLog).await?;
     let tr = Tr::new(ctx.lang);
     let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut error = None;
-    let from = nonempty(&q.from).and_then(|s| parse_day(&s).or_else(|| {
-        error = Some(tr.t("form-error-date"));
-        None
-    }));
-    let to = nonempty(&q.to).and_then(|s| parse_day(&s).map(|d| d + 86400).or_else(|| {
-        error = Some(tr.t("form-error-date"));
-        None
-    }));
+    let from = nonempty(&q.from).and_then(|s| {
+        parse_day(&s).or_else(|| {
+            error = Some(tr.t("form-error-date"));
+            None
+        })
+    });
+    let to = nonempty(&q.to).and_then(|s| {
+        parse_day(&s).map(|d| d + 86400).or_else(|| {
+            error = Some(tr.t("form-error-date"));
+            None
+        })
+    });
     let filter = audit::Filter {
         actor: nonempty(&q.actor),
         action: nonempty(&q.action),
@@ -570,7 +654,8 @@ struct JobsPage {
 pub async fn jobs(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewJobs, &Resource::JobQueue).await?;
     let tr = Tr::new(ctx.lang);
-    let counts = jobs::counts(&state.db).await?.into_iter().map(|(s, n)| (tr.t(&format!("job-status-{s}")), n)).collect();
+    let counts =
+        jobs::counts(&state.db).await?.into_iter().map(|(s, n)| (tr.t(&format!("job-status-{s}")), n)).collect();
     let list = jobs::list(&state.db, None, 200)
         .await?
         .into_iter()
@@ -588,12 +673,26 @@ pub async fn jobs(State(state): State<AppState>, ctx: RequestCtx, user: CurrentU
     render(JobsPage { chrome: Chrome::for_user(&state, &ctx, &user), counts, jobs: list })
 }
 
-pub async fn retry_job(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn retry_job(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewJobs, &Resource::JobQueue).await?;
     if !jobs::retry(&state.db, id).await? {
         return Err(WebError::NotFound);
     }
-    audit_event(&state, &ctx, Some((user.user.id, user.label())), "job.retry", "ok", ("job", id.to_string()), json!({})).await;
+    audit_event(
+        &state,
+        &ctx,
+        Some((user.user.id, user.label())),
+        "job.retry",
+        "ok",
+        ("job", id.to_string()),
+        json!({}),
+    )
+    .await;
     Ok(Redirect::to("/admin/job").into_response())
 }
 

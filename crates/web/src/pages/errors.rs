@@ -41,10 +41,20 @@ fn default_message(status: StatusCode) -> &'static str {
 
 /// Replaces an unrendered error response with a page or a problem document.
 pub async fn render(ctx: &RequestCtx, status: StatusCode, original: Response) -> Response {
-    let message_id = original.extensions().get::<ErrorDetail>().map_or_else(|| default_message(status), |d| d.message_id);
+    let message_id =
+        original.extensions().get::<ErrorDetail>().map_or_else(|| default_message(status), |d| d.message_id);
     let retry_after = original.headers().get(header::RETRY_AFTER).cloned();
     let tr = Tr::new(ctx.lang);
-    let title = tr.t(&format!("error-title-{}", if matches!(status.as_u16(), 400 | 401 | 403 | 404 | 413 | 415 | 429) { status.as_u16() } else if status.is_server_error() { 500 } else { 400 }));
+    let title = tr.t(&format!(
+        "error-title-{}",
+        if matches!(status.as_u16(), 400 | 401 | 403 | 404 | 413 | 415 | 429) {
+            status.as_u16()
+        } else if status.is_server_error() {
+            500
+        } else {
+            400
+        }
+    ));
     let message = tr.t(message_id);
     let mut res = if ctx.is_api {
         let body = serde_json::json!({

@@ -110,7 +110,13 @@ struct MessagePage {
 }
 
 /// A simple page with a title, a paragraph and an optional link.
-pub fn message(state: &AppState, ctx: &RequestCtx, title_id: &str, body_id: &str, link: Option<(&'static str, &str)>) -> WebResult<Response> {
+pub fn message(
+    state: &AppState,
+    ctx: &RequestCtx,
+    title_id: &str,
+    body_id: &str,
+    link: Option<(&'static str, &str)>,
+) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     render(MessagePage {
         chrome: Chrome::anonymous(state, ctx),

@@ -1,0 +1,303 @@
+//! Walks every protected route × every role × inside/outside the jurisdiction and compares the
+//! HTTP outcome with what `authorize` and the policy table grant. Any allow the policy does not
+//! grant (a handler that forgot to ask, or asked the wrong question) fails the test.
+
+use crate::helpers::*;
+use argine_domain::access::{Action, Actor, Resource, Role, TokenScope, authorize};
+use argine_domain::auth::{token, totp};
+use argine_domain::network::OrgType;
+use argine_domain::territory::{Jurisdiction, TerritoryUnit};
+use argine_storage::accounts::{self, NewUser, UserStatus};
+use argine_storage::{orgs, tokens};
+
+struct RouteCase {
+    method: &'static str,
+    path: String,
+    form: Vec<(&'static str, &'static str)>,
+    action: Action,
+    resource: Resource,
+    api: bool,
+}
+
+fn units(u: &[&str]) -> Jurisdiction {
+    Jurisdiction::Units(u.iter().map(|x| TerritoryUnit::parse(x).unwrap()).collect())
+}
+
+#[tokio::test]
+async fn every_route_every_role_inside_and_outside() {
+    let app = spawn().await;
+    let state = &app.state;
+    let cost = state.config.hash_cost;
+    let phc = argine_domain::auth::password::hash("matrix-password-123", cost).unwrap();
+
+    // Three organisations: national, one province (Mantova), another province (Foggia); a target
+    // user lives in a comune of Mantova.
+    let mut tx = state.db.begin().await.unwrap();
+    let mk_org = |name: &'static str, j: Jurisdiction| (name, j);
+    let specs = [
+        mk_org("M-national", Jurisdiction::National),
+        mk_org("M-mantova", units(&["provincia:020"])),
+        mk_org("M-foggia", units(&["provincia:071"])),
+    ];
+    let mut org_ids = Vec::new();
+    for (name, j) in &specs {
+        let id = orgs::create(
+            &mut tx,
+            orgs::NewOrganisation {
+                name,
+                org_type: OrgType::Prefettura,
+                jurisdiction: j,
+                email: None,
+                pec: None,
+                phone: None,
+                address: None,
+            },
+        )
+        .await
+        .unwrap();
+        org_ids.push((id, j.clone()));
+    }
+    let target_org_j = units(&["comune:020030"]);
+    let target_org = orgs::create(
+        &mut tx,
+        orgs::NewOrganisation {
+            name: "M-comune-mantova",
+            org_type: OrgType::Comune,
+            jurisdiction: &target_org_j,
+            email: None,
+            pec: None,
+            phone: None,
+            address: None,
+        },
+    )
+    .await
+    .unwrap();
+    let target = accounts::create(
+        &mut tx,
+        NewUser {
+            email: "target@m.invalid",
+            display_name: "Target",
+            org_id: target_org,
+            status: UserStatus::Active,
+            password_hash: Some(&phc),
+            roles: &[Role::Viewer],
+        },
+    )
+    .await
+    .unwrap();
+
+    // One actor per role × organisation, with MFA enrolled and an API token.
+    struct Who {
+        actor: Actor,
+        email: String,
+        secret: Vec<u8>,
+        token: String,
+    }
+    let mut actors = Vec::new();
+    for role in Role::ALL {
+        for (oi, (org_id, j)) in org_ids.iter().enumerate() {
+            let email = format!("{}-{oi}@m.invalid", role.code());
+            let id = accounts::create(
+                &mut tx,
+                NewUser {
+                    email: &email,
+                    display_name: &email,
+                    org_id: *org_id,
+                    status: UserStatus::Active,
+                    password_hash: Some(&phc),
+                    roles: &[role],
+                },
+            )
+            .await
+            .unwrap();
+            let secret = totp::new_secret();
+            let enc = state.keyring.encrypt(&secret, &format!("users.totp_secret.{id}")).unwrap();
+            accounts::enable_totp(&mut tx, id, &enc, 0, &[]).await.unwrap();
+            let tok = token::new_secret("argn_");
+            tokens::create(
+                &mut tx,
+                id,
+                "m",
+                &token::digest(&tok),
+                TokenScope::ReadWrite.code(),
+                argine_storage::now() + 3600,
+            )
+            .await
+            .unwrap();
+            let actor = Actor {
+                user_id: id,
+                org_id: *org_id,
+                jurisdiction: j.clone(),
+                roles: vec![role],
+                mfa_verified: true,
+                mfa_enrolled: true,
+                token_scope: None,
+            };
+            actors.push(Who { actor, email, secret, token: tok });
+        }
+    }
+    tx.commit().await.unwrap();
+
+    let target_res = Resource::User { id: target, org_id: target_org, org_jurisdiction: target_org_j.clone() };
+    let cases = |me: &Actor| -> Vec<RouteCase> {
+        let self_res = Resource::User { id: me.user_id, org_id: me.org_id, org_jurisdiction: me.jurisdiction.clone() };
+        let c = |method, path: &str, form: Vec<(&'static str, &'static str)>, action, resource, api| RouteCase {
+            method,
+            path: path.to_owned(),
+            form,
+            action,
+            resource,
+            api,
+        };
+        vec![
+            c("GET", "/", vec![], Action::ViewDashboard, Resource::System, false),
+            c("GET", "/account", vec![], Action::ManageOwnAccount, self_res.clone(), false),
+            c("GET", "/account/mfa", vec![], Action::EnrollMfa, self_res.clone(), false),
+            c(
+                "POST",
+                "/account/token",
+                vec![("name", ""), ("scope", "read"), ("days", "0")],
+                Action::ManageOwnTokens,
+                self_res.clone(),
+                false,
+            ),
+            c("POST", "/account/token/999999/revoca", vec![], Action::ManageOwnTokens, self_res.clone(), false),
+            c("GET", "/admin/utenti", vec![], Action::ViewUsers, Resource::Users, false),
+            c(
+                "POST",
+                "/admin/utenti",
+                vec![("email", "not-an-email"), ("name", "x"), ("roles", "viewer")],
+                Action::ViewUsers,
+                Resource::Users,
+                false,
+            ),
+            c("GET", &format!("/admin/utenti/{target}"), vec![], Action::ViewUsers, target_res.clone(), false),
+            c(
+                "POST",
+                &format!("/admin/utenti/{target}"),
+                vec![("op", "no-such-operation")],
+                Action::ManageUsers,
+                target_res.clone(),
+                false,
+            ),
+            c("GET", "/admin/organizzazioni", vec![], Action::ViewOrganisations, Resource::Organisations, false),
+            c(
+                "POST",
+                "/admin/organizzazioni",
+                vec![("name", ""), ("org_type", "comune")],
+                Action::ManageOrganisations,
+                Resource::Organisations,
+                false,
+            ),
+            c("GET", "/admin/audit", vec![], Action::ViewAuditLog, Resource::AuditLog, false),
+            c("GET", "/admin/job", vec![], Action::ViewJobs, Resource::JobQueue, false),
+            c("POST", "/admin/job/999999/riprova", vec![], Action::ViewJobs, Resource::JobQueue, false),
+            c("GET", "/api/v1/organisations", vec![], Action::ViewOrganisations, Resource::Organisations, true),
+            c("GET", "/api/v1/me", vec![], Action::ViewDashboard, Resource::System, true),
+        ]
+    };
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for who in &actors {
+        let client = app.client();
+        let code = totp::code_at(&who.secret, argine_storage::now());
+        let r = app.post(&client, "/login", &[("email", &who.email), ("password", "matrix-password-123")]).await;
+        assert_eq!(r.status(), 303);
+        let r = app.post(&client, "/login/mfa", &[("code", &code)]).await;
+        assert_eq!(r.status(), 303, "MFA for {}", who.email);
+        for case in cases(&who.actor) {
+            let mut actor = who.actor.clone();
+            if case.api {
+                actor.token_scope = Some(TokenScope::ReadWrite);
+            }
+            let expected = authorize(&actor, case.action, &case.resource).is_allowed();
+            let url = format!("{}{}", app.url, case.path);
+            let req = if case.api {
+                reqwest::Client::new().get(&url).bearer_auth(&who.token)
+            } else if case.method == "GET" {
+                client.get(&url)
+            } else {
+                client.post(&url).header("Origin", &app.url).form(&case.form)
+            };
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            let denied = status == 403 || status == 401 || (status == 303 && location(&r).starts_with("/login"));
+            if status >= 500 {
+                failures.push(format!("{} {} as {}: server error {status}", case.method, case.path, who.email));
+            } else if expected == denied {
+                failures.push(format!(
+                    "{} {} as {} (role {:?}, {:?}): expected {}, got {status}",
+                    case.method,
+                    case.path,
+                    who.email,
+                    who.actor.roles,
+                    who.actor.jurisdiction,
+                    if expected { "allow" } else { "deny" }
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, actors.len() * 16);
+
+    // Anonymous: every protected page sends to the login form, every API route answers 401.
+    let anon = app.client();
+    for case in cases(&actors[0].actor) {
+        let url = format!("{}{}", app.url, case.path);
+        let r = if case.method == "GET" {
+            anon.get(&url).send().await.unwrap()
+        } else {
+            anon.post(&url).form(&case.form).send().await.unwrap()
+        };
+        if case.api {
+            assert_eq!(r.status(), 401, "{}", case.path);
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+        } else {
+            assert_eq!(r.status(), 303, "{} {}", case.method, case.path);
+            assert!(location(&r).starts_with("/login"), "{}", case.path);
+        }
+    }
+
+    // Denials are in the audit log.
+    let denied = argine_storage::audit::search(
+        &state.db,
+        &argine_storage::audit::Filter { action: Some("access.denied".into()), limit: 500, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert!(denied.len() > 50, "only {} denials audited", denied.len());
+}
+
+#[tokio::test]
+async fn a_provincial_admin_cannot_invite_into_another_province() {
+    let app = spawn().await;
+    // The demo's coordinator administers the province of Mantova.
+    let c = app.login_as("coordinator").await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let foggia = orgs::find_by_name(&mut conn, "Comune di San Severo").await.unwrap().unwrap();
+    let mantova = orgs::find_by_name(&mut conn, "Comune di Mantova").await.unwrap().unwrap();
+    drop(conn);
+    let r = app
+        .post(
+            &c,
+            "/admin/utenti",
+            &[("email", "x@y.invalid"), ("name", "X"), ("org", &foggia.id.to_string()), ("roles", "viewer")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post(
+            &c,
+            "/admin/utenti",
+            &[("email", "x@y.invalid"), ("name", "X"), ("org", &mantova.id.to_string()), ("roles", "viewer")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("x@y.invalid"));
+    // The users page lists only users inside the jurisdiction.
+    let page = app.get(&c, "/admin/utenti").await.text().await.unwrap();
+    assert!(page.contains("consultazione@argine.demo.invalid"));
+    assert!(!page.contains("referente.sansevero@argine.demo.invalid"));
+}

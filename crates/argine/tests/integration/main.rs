@@ -1,0 +1,13 @@
+//! Integration tests: one binary (linking is slow), each test with its own server on port 0,
+//! its own temporary data directory and SQLite database.
+
+#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on unexpected errors")]
+
+mod helpers;
+
+mod access_matrix;
+mod audit_chain;
+mod auth_flows;
+mod bad_input;
+mod mail_smtp;
+mod privacy;
