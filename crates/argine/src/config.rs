@@ -150,6 +150,9 @@ fn key_err(key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::Key { key: key.to_owned(), message: message.into() }
 }
 
+/// `ARGINE_…` variables read by the test scripts and the CLI, not configuration keys.
+const TOOL_VARIABLES: &[&str] = &["REQUIRE_PG", "PG_DIR", "URL", "CREDENTIALS", "CONFIG", "SKIP_BROWSER"];
+
 /// Values given on the command line, applied last.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -181,13 +184,7 @@ impl Config {
         for (name, value) in env {
             let Some(rest) = name.strip_prefix("ARGINE_") else { continue };
             // Variables used by tests and tools, not configuration keys.
-            if rest.starts_with("TEST_")
-                || rest == "REQUIRE_PG"
-                || rest == "PG_DIR"
-                || rest == "URL"
-                || rest == "CREDENTIALS"
-                || rest == "CONFIG"
-            {
+            if rest.starts_with("TEST_") || TOOL_VARIABLES.contains(&rest) {
                 continue;
             }
             let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
