@@ -159,7 +159,12 @@ log "4. Territory tables -> data/territory/"
 "$PY" "$HERE/refdata.py" tables --dl "$DL" --work "$W" --out "$OUT"
 
 # ---------------------------------------------------------------------------
-log "5. Simplify and dissolve (mapshaper $MAPSHAPER_VERSION)"
+log "5. Adjacency of comuni (full-detail polygons) -> data/territory/comuni_confinanti.csv"
+# ---------------------------------------------------------------------------
+"$PY" "$HERE/refdata.py" adjacency --dl "$DL" --work "$W" --out "$OUT"
+
+# ---------------------------------------------------------------------------
+log "6. Simplify and dissolve (mapshaper $MAPSHAPER_VERSION)"
 # ---------------------------------------------------------------------------
 rm -f "$W"/*_simpl.geojson
 "$MS" -i "$W/comuni_full.geojson" name=comuni \
@@ -172,12 +177,12 @@ rm -f "$W"/*_simpl.geojson
 "$PY" "$HERE/refdata.py" geo --work "$W" --out "$OUT"
 
 # ---------------------------------------------------------------------------
-log "6. SOURCES.md"
+log "7. SOURCES.md"
 # ---------------------------------------------------------------------------
 "$PY" "$HERE/refdata.py" sources --work "$W" --out "$OUT" --manifest "$W/manifest.tsv"
 
 # ---------------------------------------------------------------------------
-log "7. Self-check"
+log "8. Self-check"
 # ---------------------------------------------------------------------------
 "$PY" "$HERE/refdata.py" check --out "$OUT"
 

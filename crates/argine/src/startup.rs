@@ -62,7 +62,10 @@ pub fn web_config(cfg: &Config) -> WebConfig {
 pub async fn state(cfg: &Config) -> anyhow::Result<AppState> {
     let db = open_db(cfg).await?;
     let keyring = crate::secrets::load_or_create(&cfg.secrets_file())?;
-    Ok(AppState::new(db, web_config(cfg), keyring))
+    argine_storage::territory::ensure_loaded(&db).await.context("loading the territorial reference data")?;
+    let territory =
+        argine_web::territory::Territory::load(&db).await.context("reading the territorial reference data")?;
+    Ok(AppState::new(db, web_config(cfg), keyring, territory))
 }
 
 fn prometheus() -> Option<&'static metrics_exporter_prometheus::PrometheusHandle> {
@@ -98,6 +101,8 @@ impl Application {
             None => None,
         };
         let mailer = Mailer::from_config(&cfg)?;
+        // Compress the boundary files off the request path.
+        tokio::task::spawn_blocking(argine_web::territory::api::prepare);
         tracing::info!(port, backend = ?state.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "argine ready");
         Ok(Self { listener, metrics_listener, state, mailer, mail_from: cfg.mail.from.clone(), port })
     }

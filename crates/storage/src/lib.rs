@@ -14,6 +14,7 @@ pub mod jobs;
 mod migrate;
 pub mod orgs;
 pub mod sessions;
+pub mod territory;
 pub mod throttle;
 pub mod tokens;
 

@@ -6,10 +6,14 @@ use sha2_free::checksum;
 /// (version, name, SQL)
 pub type Migration = (i64, &'static str, &'static str);
 
-pub const MIGRATIONS_SQLITE: &[Migration] =
-    &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub const MIGRATIONS_POSTGRES: &[Migration] =
-    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub const MIGRATIONS_SQLITE: &[Migration] = &[
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "territory", include_str!("../migrations/sqlite/0002_territory.sql")),
+];
+pub const MIGRATIONS_POSTGRES: &[Migration] = &[
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "territory", include_str!("../migrations/postgres/0002_territory.sql")),
+];
 
 mod sha2_free {
     /// FNV-1a 64-bit: enough to detect an edited migration file (not a security measure).

@@ -407,3 +407,26 @@ fn backoff_grows_and_caps() {
     assert_eq!(jobs::backoff_secs(2), 120);
     assert_eq!(jobs::backoff_secs(10), 6 * 3600);
 }
+
+#[tokio::test]
+async fn territory_reference_data_loads_once() {
+    on_both(|db| async move {
+        assert!(argine_storage::territory::ensure_loaded(&db).await.unwrap());
+        assert!(!argine_storage::territory::ensure_loaded(&db).await.unwrap(), "second start does not reload");
+        let s = argine_storage::territory::summary(&db).await.unwrap();
+        assert_eq!((s.regions, s.provinces, s.comuni), (20, 107, 7894));
+        let versions = argine_storage::territory::all_versions(&db).await.unwrap();
+        let roma = versions.iter().find(|c| c.istat == "058091" && c.is_current()).unwrap();
+        assert_eq!(
+            (roma.belfiore.as_str(), roma.province_code.as_str(), roma.pop_total > 2_700_000),
+            ("H501", "258", true)
+        );
+        let ionadi = versions.iter().find(|c| c.name == "Ionadi").unwrap();
+        let jonadi = versions.iter().find(|c| Some(c.id) == ionadi.successor_id).unwrap();
+        assert_eq!(
+            (jonadi.name.as_str(), jonadi.valid_from.as_str(), ionadi.valid_to.as_deref()),
+            ("Jonadi", "2024-06-30", Some("2024-06-29"))
+        );
+    })
+    .await;
+}

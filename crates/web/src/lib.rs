@@ -13,6 +13,7 @@ pub mod mail;
 mod middleware;
 pub mod pages;
 mod state;
+pub mod territory;
 
 pub use state::{AppState, WebConfig};
 
@@ -43,10 +44,20 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/organizzazioni", get(pages::admin::organisations).post(pages::admin::create_organisation))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/admin/job", get(pages::admin::jobs))
-        .route("/admin/job/{id}/riprova", post(pages::admin::retry_job));
+        .route("/admin/job/{id}/riprova", post(pages::admin::retry_job))
+        .route("/territorio", get(territory::pages::index))
+        .route("/territorio/mappa", get(territory::pages::map))
+        .route("/territorio/regioni/{code}", get(territory::pages::region))
+        .route("/territorio/province/{code}", get(territory::pages::province))
+        .route("/territorio/comuni/{code}", get(territory::pages::comune));
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations", get(api::organisations))
+        .route("/api/v1/territory/summary", get(territory::api::summary))
+        .route("/api/v1/territory/comuni", get(territory::api::search))
+        .route("/api/v1/territory/comuni/{code}", get(territory::api::comune))
+        .route("/api/v1/territory/geo/{level}", get(territory::api::boundaries))
+        .route("/api/v1/territory/indicators/{level}", get(territory::api::indicators))
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs));
     Router::new()

@@ -1,9 +1,10 @@
 //! Shared application state.
 
+use crate::territory::Territory;
 use argine_domain::auth::password::HashCost;
 use argine_domain::crypto::Keyring;
 use argine_storage::Db;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use tokio::sync::Semaphore;
 
 /// Settings the web layer needs, taken from the main configuration.
@@ -43,10 +44,12 @@ pub struct AppState {
     pub hash_permits: Arc<Semaphore>,
     /// Pre-computed hash verified when an e-mail is unknown, so timing reveals nothing.
     pub dummy_hash: Arc<String>,
+    /// The territorial reference data, replaced as a whole when an ISTAT update is applied.
+    territory: Arc<RwLock<Arc<Territory>>>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: WebConfig, keyring: Keyring) -> Self {
+    pub fn new(db: Db, config: WebConfig, keyring: Keyring, territory: Territory) -> Self {
         let dummy = argine_domain::auth::password::dummy_hash(config.hash_cost);
         Self {
             db,
@@ -54,6 +57,24 @@ impl AppState {
             keyring: Arc::new(keyring),
             hash_permits: Arc::new(Semaphore::new(2)),
             dummy_hash: Arc::new(dummy),
+            territory: Arc::new(RwLock::new(Arc::new(territory))),
         }
+    }
+
+    /// A snapshot of the territorial reference data.
+    pub fn territory(&self) -> Arc<Territory> {
+        match self.territory.read() {
+            Ok(t) => Arc::clone(&t),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the territorial reference data (after an ISTAT update).
+    pub fn set_territory(&self, t: Territory) {
+        let mut guard = match self.territory.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(t);
     }
 }

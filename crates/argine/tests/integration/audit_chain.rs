@@ -54,6 +54,11 @@ async fn the_audit_page_searches_by_who_what_and_record() {
     assert!(!page.contains("user.login"));
     let page = app.get(&c, "/admin/audit?actor=consultazione&action=user.login").await.text().await.unwrap();
     assert!(page.contains("user.login"));
+    // Reading the log and a colleague's account are personal-data reads, themselves audited.
+    let page = app.get(&c, "/admin/utenti/1").await;
+    assert_eq!(page.status(), 200);
+    let page = app.get(&c, "/admin/audit?personal=1").await.text().await.unwrap();
+    assert!(page.contains("audit_log.read") && page.contains("user.read"), "{page}");
     let page = app.get(&c, "/admin/audit?from=31-12-2026").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("AAAA-MM-GG"));

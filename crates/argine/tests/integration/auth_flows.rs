@@ -245,3 +245,15 @@ async fn language_follows_cookie_and_accept_language() {
         c.get(format!("{}/login", app.url)).header("Accept-Language", "en").send().await.unwrap().text().await.unwrap();
     assert!(it.contains("<html lang=\"it\">") && it.contains("Accedi"));
 }
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_listener() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = spawn_with(move |cfg| cfg.metrics_listen = Some(format!("127.0.0.1:{port}"))).await;
+    let c = app.client();
+    app.get(&c, "/login").await;
+    let body = reqwest::get(format!("http://127.0.0.1:{port}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("http_requests_total"), "{body}");
+    // Not on the public listener.
+    assert_eq!(app.get(&c, "/metrics").await.status(), 404);
+}

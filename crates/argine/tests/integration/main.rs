@@ -11,3 +11,4 @@ mod auth_flows;
 mod bad_input;
 mod mail_smtp;
 mod privacy;
+mod territory;

@@ -16,7 +16,15 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "argine API", version = "1", description = "API of argine: the network against caporalato. Authenticate with `Authorization: Bearer <token>` (personal access tokens are created on the account page)."),
-    paths(me, organisations),
+    paths(
+        me,
+        organisations,
+        crate::territory::api::summary,
+        crate::territory::api::search,
+        crate::territory::api::comune,
+        crate::territory::api::boundaries,
+        crate::territory::api::indicators
+    ),
     components(schemas(Me, OrganisationOut, Problem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

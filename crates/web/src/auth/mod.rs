@@ -95,6 +95,31 @@ pub async fn audit_event(
     }
 }
 
+/// Records a read of a record marked personal (`personal = true`), before it is shown. If the
+/// entry cannot be written the read does not happen.
+pub async fn audit_personal_read(
+    state: &AppState,
+    ctx: &RequestCtx,
+    actor: (i64, &str),
+    record: (&str, String),
+    details: serde_json::Value,
+) -> WebResult<()> {
+    let entry = NewEntry {
+        actor_user_id: Some(actor.0),
+        actor_label: actor.1.to_owned(),
+        action: format!("{}.read", record.0),
+        outcome: "ok".into(),
+        record_type: record.0.into(),
+        record_id: record.1,
+        personal: true,
+        ip: ctx.ip.clone(),
+        request_id: ctx.request_id.clone(),
+        details: details.to_string(),
+    };
+    audit::record(&state.db, &entry).await?;
+    Ok(())
+}
+
 /// Runs a password hash or verification on the blocking pool, at most two at a time.
 pub async fn hash_blocking<T: Send + 'static>(
     state: &AppState,

@@ -270,6 +270,9 @@ pub async fn user_detail(
     let (u, org) = load_user(&state, id).await?;
     let res = user_resource(u.id, &org);
     check(&state, &ctx, &user.actor, user.label(), Action::ViewUsers, &res).await?;
+    // A colleague's account (name, e-mail, status) is personal data: the read is audited.
+    crate::auth::audit_personal_read(&state, &ctx, (user.user.id, user.label()), ("user", u.id.to_string()), json!({}))
+        .await?;
     let tr = Tr::new(ctx.lang);
     render(UserPage {
         chrome: Chrome::for_user(&state, &ctx, &user),
@@ -603,6 +606,15 @@ pub async fn audit(
         before_seq: q.before.trim().parse().ok(),
         limit: 100,
     };
+    // The log names people and their addresses: searching it is itself a personal-data read.
+    crate::auth::audit_personal_read(
+        &state,
+        &ctx,
+        (user.user.id, user.label()),
+        ("audit_log", String::new()),
+        json!({"actor": filter.actor, "action": filter.action, "record_type": filter.record_type, "record_id": filter.record_id}),
+    )
+    .await?;
     let found = audit::search(&state.db, &filter).await?;
     let next_before = if found.len() == 100 { found.last().map(|e| e.seq) } else { None };
     let entries = found

@@ -43,7 +43,14 @@ pub struct Chrome {
 
 impl Chrome {
     pub fn anonymous(state: &AppState, ctx: &RequestCtx) -> Self {
-        Self { instance: state.config.instance_name.clone(), ..Self::anonymous_bare(ctx) }
+        let mut c = Self { instance: state.config.instance_name.clone(), ..Self::anonymous_bare(ctx) };
+        // The territory is public reference data.
+        c.nav.push(NavItem {
+            href: "/territorio",
+            label: c.tr.t("nav-territory"),
+            active: ctx.path.starts_with("/territorio"),
+        });
+        c
     }
 
     /// Without application state (error pages rendered by middleware).
@@ -70,7 +77,7 @@ impl Chrome {
     }
 
     pub fn for_user(state: &AppState, ctx: &RequestCtx, user: &CurrentUser) -> Self {
-        let mut c = Self::anonymous(state, ctx);
+        let mut c = Self { instance: state.config.instance_name.clone(), ..Self::anonymous_bare(ctx) };
         c.user_name = Some(user.user.display_name.clone());
         c.org_name = Some(user.org.name.clone());
         let a = &user.actor;
@@ -85,6 +92,13 @@ impl Chrome {
             if authorize(a, action, &res).is_allowed() {
                 let active = if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
                 c.nav.push(NavItem { href, label: c.tr.t(key), active });
+            }
+            if href == "/" {
+                c.nav.push(NavItem {
+                    href: "/territorio",
+                    label: c.tr.t("nav-territory"),
+                    active: ctx.path.starts_with("/territorio"),
+                });
             }
         }
         c
@@ -117,11 +131,22 @@ pub fn message(
     body_id: &str,
     link: Option<(&'static str, &str)>,
 ) -> WebResult<Response> {
+    message_text(state, ctx, title_id, Tr::new(ctx.lang).t(body_id), link)
+}
+
+/// Like [`message`], with a body already translated (it has arguments).
+pub fn message_text(
+    state: &AppState,
+    ctx: &RequestCtx,
+    title_id: &str,
+    body: String,
+    link: Option<(&'static str, &str)>,
+) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     render(MessagePage {
         chrome: Chrome::anonymous(state, ctx),
         title: tr.t(title_id),
-        body: tr.t(body_id),
+        body,
         link: link.map(|(href, id)| (href, tr.t(id))),
     })
 }
