@@ -66,6 +66,9 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Territorial reference data (ISTAT).
+    #[command(subcommand)]
+    Territory(TerritoryCmd),
     /// Write an online, consistent copy of the SQLite database.
     Backup {
         /// Destination file (must not exist).
@@ -160,6 +163,22 @@ pub enum TokenCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum TerritoryCmd {
+    /// Compare an official ISTAT "Elenco comuni italiani" file (CSV, `;`, Windows-1252 or UTF-8)
+    /// with the loaded data and print what would change; with --apply, apply it all or nothing.
+    Import {
+        file: PathBuf,
+        /// First day the changes are in force (YYYY-MM-DD); default today.
+        #[arg(long)]
+        effective: Option<String>,
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Counts and reference date of the loaded data.
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Verify the hash chain; exits 1 and names the entry where it breaks.
     Verify,
@@ -207,6 +226,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(b) => bail!("audit log BROKEN after {} good entries: {b}", v.checked),
             }
         }
+        Command::Territory(cmd) => territory(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await,
         Command::Backup { out } => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
             backup(&cfg, &out).await
@@ -464,6 +484,68 @@ async fn token_cmd(cfg: Config, cmd: TokenCmd) -> anyhow::Result<()> {
                 .await?;
             tx.commit().await?;
             println!("token {id} revoked");
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn territory(cfg: Config, cmd: TerritoryCmd) -> anyhow::Result<()> {
+    use argine_domain::territory::istat;
+    use argine_storage::territory::{self as terr, import};
+    let db = startup::open_db(&cfg).await?;
+    terr::ensure_loaded(&db).await?;
+    match cmd {
+        TerritoryCmd::Status => {
+            let s = terr::summary(&db).await?;
+            println!(
+                "{} regions, {} provinces, {} comuni; {}; changes applied to {}; population at {}",
+                s.regions, s.provinces, s.comuni, s.vintage, s.patched_to, s.population_date
+            );
+        }
+        TerritoryCmd::Import { file, effective, apply } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let rows = match istat::parse(&bytes) {
+                Ok(r) => r,
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    bail!(
+                        "{} is not a valid ISTAT list ({} errors): nothing was changed",
+                        file.display(),
+                        errors.len()
+                    );
+                }
+            };
+            let effective = match effective {
+                Some(d) => {
+                    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+                    time::Date::parse(&d, fmt)
+                        .map_err(|_| anyhow::anyhow!("--effective must be a date like 2026-01-01"))?;
+                    d
+                }
+                None => {
+                    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+                    time::OffsetDateTime::now_utc().date().format(fmt)?
+                }
+            };
+            let (known, provinces) = import::known(&db).await?;
+            let plan = istat::plan(&known, &provinces, &rows);
+            print!("{}", istat::report(&plan));
+            if !apply {
+                println!("dry run: nothing changed; add --apply to apply these changes from {effective}");
+            } else if plan.is_empty() {
+                println!("nothing to apply");
+            } else {
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let a = import::apply(&db, &plan, &effective, &format!("ISTAT Elenco comuni italiani, file {name}"))
+                    .await?;
+                println!(
+                    "applied from {effective}: {} new, {} changed, {} suppressed, {} new provinces; {} jurisdiction units re-pointed",
+                    a.new_comuni, a.changed, a.suppressed, a.new_provinces, a.repointed_units
+                );
+            }
         }
     }
     db.close().await;

@@ -131,6 +131,7 @@ impl Application {
             stop_rx.clone(),
         ));
         let purge = tokio::spawn(purge_sessions(self.state.clone(), stop_rx.clone()));
+        let reload = tokio::spawn(reload_territory(self.state.clone(), stop_rx.clone()));
         if let (Some(l), Some(handle)) = (self.metrics_listener, prometheus()) {
             let app =
                 axum::Router::new().route("/metrics", axum::routing::get(move || std::future::ready(handle.render())));
@@ -150,6 +151,7 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         let _ = purge.await;
+        let _ = reload.await;
         self.state.db.close().await;
         served.context("server error")
     }
@@ -165,6 +167,29 @@ async fn purge_sessions(state: AppState, mut stop: tokio::sync::watch::Receiver<
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "session purge failed"),
+        }
+    }
+}
+
+/// Picks up a territory update applied by `argine territory import` (possibly from another
+/// process) within 30 seconds.
+async fn reload_territory(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut seen = argine_storage::territory::import::revision(&state.db).await.unwrap_or_default();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = stop.changed() => return,
+        }
+        let Ok(rev) = argine_storage::territory::import::revision(&state.db).await else { continue };
+        if rev != seen {
+            match argine_web::territory::Territory::load(&state.db).await {
+                Ok(t) => {
+                    state.set_territory(t);
+                    tracing::info!("territorial reference data reloaded after an update");
+                    seen = rev;
+                }
+                Err(e) => tracing::error!(error = %e, "reloading the territorial reference data failed"),
+            }
         }
     }
 }

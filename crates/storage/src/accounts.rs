@@ -394,3 +394,33 @@ pub async fn count(db: &Db) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await?;
     Ok(n)
 }
+
+#[derive(FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    s_last_seen_at: i64,
+    s_mfa_verified: i64,
+}
+
+/// The user of a live session in one round trip (plus one for the roles): the hot path of every
+/// authenticated page.
+pub async fn by_live_session(db: &Db, id_hash: &str, idle_secs: i64) -> Result<Option<(User, i64, bool)>> {
+    let t = now();
+    let mut conn = db.pool().acquire().await?;
+    let row: Option<SessionUserRow> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.org_id, u.status, u.password_hash, u.totp_secret_enc, u.totp_last_step,
+                u.failed_logins, u.throttled_until, u.locale, u.created_at,
+                s.last_seen_at AS s_last_seen_at, s.mfa_verified AS s_mfa_verified
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
+    )
+    .bind(id_hash)
+    .bind(t)
+    .bind(t - idle_secs)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let roles = roles_of(&mut conn, r.user.id).await?;
+    Ok(Some((r.user.into_user(roles)?, r.s_last_seen_at, r.s_mfa_verified != 0)))
+}

@@ -4,7 +4,10 @@ use crate::territory::Territory;
 use argine_domain::auth::password::HashCost;
 use argine_domain::crypto::Keyring;
 use argine_storage::Db;
-use std::sync::{Arc, RwLock};
+use argine_storage::orgs::{self, Organisation};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// Settings the web layer needs, taken from the main configuration.
@@ -46,7 +49,16 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// The territorial reference data, replaced as a whole when an ISTAT update is applied.
     territory: Arc<RwLock<Arc<Territory>>>,
+    /// Organisations by id, kept for [`ORG_CACHE_SECS`]: every request needs its user's
+    /// organisation and jurisdiction, which change rarely. Writes in this process invalidate it;
+    /// other processes see a change within the TTL.
+    org_cache: Arc<Mutex<OrgCache>>,
 }
+
+pub const ORG_CACHE_SECS: u64 = 30;
+
+/// Organisation id → (when fetched, organisation).
+type OrgCache = HashMap<i64, (Instant, Arc<Organisation>)>;
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, keyring: Keyring, territory: Territory) -> Self {
@@ -58,6 +70,30 @@ impl AppState {
             hash_permits: Arc::new(Semaphore::new(2)),
             dummy_hash: Arc::new(dummy),
             territory: Arc::new(RwLock::new(Arc::new(territory))),
+            org_cache: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// An organisation, from the short-lived cache or the database.
+    pub async fn organisation(&self, id: i64) -> argine_storage::Result<Organisation> {
+        if let Ok(cache) = self.org_cache.lock()
+            && let Some((at, org)) = cache.get(&id)
+            && at.elapsed() < Duration::from_secs(ORG_CACHE_SECS)
+        {
+            return Ok(Organisation::clone(org));
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        let org = orgs::get(&mut conn, id).await?;
+        if let Ok(mut cache) = self.org_cache.lock() {
+            cache.insert(id, (Instant::now(), Arc::new(org.clone())));
+        }
+        Ok(org)
+    }
+
+    /// Forgets cached organisations (after a change to one).
+    pub fn invalidate_organisations(&self) {
+        if let Ok(mut cache) = self.org_cache.lock() {
+            cache.clear();
         }
     }
 

@@ -12,3 +12,4 @@ mod bad_input;
 mod mail_smtp;
 mod privacy;
 mod territory;
+mod territory_import;

@@ -4,6 +4,7 @@
 //! *provincia* (3-digit UTS code) inside a *regione* (2-digit code). The full reference data
 //! (names, boundaries, history) lives in the territory area; access control only needs the path.
 
+pub mod istat;
 pub mod search;
 
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@
 //! the ISTAT list, then the hand-kept patches (renames, mergers since the list), then ANPR's
 //! history of former names and suppressed comuni, each closed version pointing to its successor.
 
+pub mod import;
 pub mod reference;
 
 use crate::{Db, Result, StorageError, flag};
@@ -76,7 +77,7 @@ impl Comune {
     }
 }
 
-const COMUNE_COLUMNS: &str = "SELECT id, istat, belfiore, name, name_other, province_code, region_code, sigla, capoluogo, nuts3, \
+pub(crate) const COMUNE_COLUMNS: &str = "SELECT id, istat, belfiore, name, name_other, province_code, region_code, sigla, capoluogo, nuts3, \
      pop_total, pop_male, pop_female, pop_0_14, pop_15_64, pop_65_plus, lat, lon, area_km2, valid_from, valid_to, \
      successor_id, change_kind, change_source FROM comuni";
 
@@ -100,7 +101,7 @@ fn day_after(date: &str) -> String {
         .unwrap_or_else(|| date.to_owned())
 }
 
-fn day_before(date: &str) -> String {
+pub(crate) fn day_before(date: &str) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(date, fmt)
         .ok()
@@ -114,28 +115,28 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StorageError {
 }
 
 #[derive(Default)]
-struct NewVersion<'a> {
-    istat: &'a str,
-    belfiore: &'a str,
-    name: &'a str,
-    name_other: &'a str,
-    province_code: &'a str,
-    region_code: &'a str,
-    sigla: &'a str,
-    capoluogo: i64,
-    nuts3: &'a str,
-    pop: [i64; 6],
-    lat: Option<f64>,
-    lon: Option<f64>,
-    area: Option<f64>,
-    valid_from: &'a str,
-    valid_to: Option<&'a str>,
-    successor_id: Option<i64>,
-    change_kind: Option<&'a str>,
-    change_source: Option<&'a str>,
+pub(crate) struct NewVersion<'a> {
+    pub(crate) istat: &'a str,
+    pub(crate) belfiore: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) name_other: &'a str,
+    pub(crate) province_code: &'a str,
+    pub(crate) region_code: &'a str,
+    pub(crate) sigla: &'a str,
+    pub(crate) capoluogo: i64,
+    pub(crate) nuts3: &'a str,
+    pub(crate) pop: [i64; 6],
+    pub(crate) lat: Option<f64>,
+    pub(crate) lon: Option<f64>,
+    pub(crate) area: Option<f64>,
+    pub(crate) valid_from: &'a str,
+    pub(crate) valid_to: Option<&'a str>,
+    pub(crate) successor_id: Option<i64>,
+    pub(crate) change_kind: Option<&'a str>,
+    pub(crate) change_source: Option<&'a str>,
 }
 
-async fn insert_version(conn: &mut AnyConnection, v: &NewVersion<'_>) -> Result<i64> {
+pub(crate) async fn insert_version(conn: &mut AnyConnection, v: &NewVersion<'_>) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO comuni (istat, belfiore, name, name_other, province_code, region_code, sigla, capoluogo, nuts3,
             pop_total, pop_male, pop_female, pop_0_14, pop_15_64, pop_65_plus, lat, lon, area_km2,
@@ -170,7 +171,7 @@ async fn insert_version(conn: &mut AnyConnection, v: &NewVersion<'_>) -> Result<
     Ok(id)
 }
 
-async fn set_successor(conn: &mut AnyConnection, id: i64, successor: i64) -> Result<()> {
+pub(crate) async fn set_successor(conn: &mut AnyConnection, id: i64, successor: i64) -> Result<()> {
     sqlx::query("UPDATE comuni SET successor_id = $1 WHERE id = $2")
         .bind(successor)
         .bind(id)
@@ -179,7 +180,7 @@ async fn set_successor(conn: &mut AnyConnection, id: i64, successor: i64) -> Res
     Ok(())
 }
 
-async fn close_version(
+pub(crate) async fn close_version(
     conn: &mut AnyConnection,
     id: i64,
     valid_to: &str,

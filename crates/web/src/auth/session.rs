@@ -6,7 +6,7 @@ use crate::middleware::{RequestCtx, cookie};
 use argine_domain::access::{Actor, TokenScope};
 use argine_domain::auth::token;
 use argine_storage::accounts::{self, User, UserStatus};
-use argine_storage::orgs::{self, Organisation};
+use argine_storage::orgs::Organisation;
 use argine_storage::sessions::{self, NewSession};
 use argine_storage::{now, tokens};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
@@ -48,20 +48,18 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         let secret = cookie(&parts.headers, state.config.session_cookie()).ok_or(WebError::Unauthenticated)?;
         let hash = token::digest(secret);
-        let session = sessions::find_live(&state.db, &hash, state.config.session_idle_secs)
-            .await?
-            .ok_or(WebError::Unauthenticated)?;
-        let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
-        let user = accounts::get(&mut conn, session.user_id).await?;
+        let (user, last_seen_at, mfa_verified) =
+            accounts::by_live_session(&state.db, &hash, state.config.session_idle_secs)
+                .await?
+                .ok_or(WebError::Unauthenticated)?;
         if user.status != UserStatus::Active {
             return Err(WebError::Unauthenticated);
         }
-        let org = orgs::get(&mut conn, user.org_id).await?;
-        drop(conn);
-        if session.last_seen_at < now() - 60 {
+        let org = state.organisation(user.org_id).await?;
+        if last_seen_at < now() - 60 {
             sessions::touch(&state.db, &hash).await?;
         }
-        let actor = actor_for(&user, &org, session.mfa_verified(), None);
+        let actor = actor_for(&user, &org, mfa_verified, None);
         let current = CurrentUser { user, org, actor, session_hash: hash };
         parts.extensions.insert(current.clone());
         Ok(current)
@@ -100,11 +98,11 @@ impl FromRequestParts<AppState> for ApiUser {
         let scope = TokenScope::from_code(&row.scope).ok_or(WebError::Unauthenticated)?;
         let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
         let user = accounts::get(&mut conn, row.user_id).await?;
+        drop(conn);
         if user.status != UserStatus::Active {
             return Err(WebError::Unauthenticated);
         }
-        let org = orgs::get(&mut conn, user.org_id).await?;
-        drop(conn);
+        let org = state.organisation(user.org_id).await?;
         if row.last_used_at.is_none_or(|t| t < now() - 60) {
             tokens::mark_used(&state.db, row.id).await?;
         }

@@ -525,6 +525,7 @@ pub async fn create_organisation(
     )
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
+    state.invalidate_organisations();
     orgs_page(&state, &ctx, &user, OrgForm::default(), None, Some(tr.t1("org-created", "name", name))).await
 }
 

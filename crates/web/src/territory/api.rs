@@ -228,7 +228,7 @@ fn geo(level: &str) -> Option<&'static (Vec<u8>, Vec<u8>)> {
                 ),
                 1,
             );
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             let gz = enc.write_all(body.as_bytes()).and_then(|()| enc.finish()).unwrap_or_default();
             (body.into_bytes(), gz)
         })
