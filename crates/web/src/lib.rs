@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/job/{id}/riprova", post(pages::admin::retry_job))
         .route("/territorio", get(territory::pages::index))
         .route("/territorio/mappa", get(territory::pages::map))
+        .route("/territorio/mappa.svg", get(territory::svg::map_svg))
         .route("/territorio/regioni/{code}", get(territory::pages::region))
         .route("/territorio/province/{code}", get(territory::pages::province))
         .route("/territorio/comuni/{code}", get(territory::pages::comune));

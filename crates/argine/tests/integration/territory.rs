@@ -162,3 +162,40 @@ async fn boundaries_are_served_compressed_with_attribution() {
     assert_eq!(s, 200);
     assert_eq!(ind.as_object().unwrap().len(), 107);
 }
+
+#[tokio::test]
+async fn svg_maps_open_in_an_xml_reader() {
+    let app = spawn().await;
+    let get = |q: &str| {
+        let url = format!("{}/territorio/mappa.svg{q}", app.url);
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let r = get("?livello=comuni").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml; charset=utf-8");
+    let national = r.text().await.unwrap();
+    assert!(national.len() < 1_500_000, "national comuni map is {} bytes", national.len());
+    let doc = roxmltree::Document::parse(&national).unwrap();
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let paths = doc.descendants().filter(|n| n.has_tag_name("path")).count();
+    assert_eq!(paths, 7896);
+    assert!(national.contains("Fonte: ISTAT") && national.contains("Densità di popolazione"));
+    // Zoomed on a province: only its comuni.
+    let mantova = get("?livello=comuni&area=020").await.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&mantova).unwrap();
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|p| p.first_element_child())
+        .filter_map(|t| t.text())
+        .collect();
+    assert!(titles.contains(&"Mantova") && !titles.contains(&"Cremona"), "{titles:?}");
+    let regions = get("?livello=regioni&indicatore=popolazione").await.text().await.unwrap();
+    assert_eq!(
+        roxmltree::Document::parse(&regions).unwrap().descendants().filter(|n| n.has_tag_name("path")).count(),
+        20
+    );
+    assert_eq!(get("?livello=quartieri").await.status(), 400);
+    assert_eq!(get("?livello=province&area=999").await.status(), 400);
+    assert_eq!(get("?livello=comuni&area=99").await.status(), 404);
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod svg;
 
 use argine_domain::territory::search::{Entry, Hit, Index, normalise};
 use argine_storage::territory::{self, Comune, Province, Region, Summary};

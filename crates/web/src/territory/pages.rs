@@ -207,6 +207,7 @@ pub async fn region(
 struct ProvincePage {
     chrome: Chrome,
     name: String,
+    code: String,
     region: Link,
     facts: Vec<(String, String)>,
     comuni: Vec<Link>,
@@ -245,6 +246,7 @@ pub async fn province(
         reference: reference_note(&tr, &t),
         chrome: chrome(&state, &ctx, user.as_ref()),
         name: p.name.clone(),
+        code: p.code.clone(),
         region: Link {
             href: format!("/territorio/regioni/{}", region.code),
             label: region.name.clone(),
