@@ -76,6 +76,28 @@ async fn link(
     })
 }
 
+/// A password-reset link sent with the given subject and body (reset requested, or account locked).
+async fn enqueue_reset_link(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: &User,
+    lang: Lang,
+    subject_id: &str,
+    body_id: &str,
+) -> Result<(), MailError> {
+    let tr = Tr::new(lang_of(user, lang));
+    let url = link(conn, state, user, LinkPurpose::PasswordReset, RESET_TTL_SECS).await?;
+    let msg = EmailMessage {
+        to: user.email.clone(),
+        subject: tr.t(subject_id),
+        text: tr.args(
+            body_id,
+            &[("name", user.display_name.clone()), ("link", url), ("minutes", (RESET_TTL_SECS / 60).to_string())],
+        ),
+    };
+    enqueue(conn, state, &msg).await
+}
+
 /// Password reset requested by the user.
 pub async fn enqueue_reset(
     conn: &mut AnyConnection,
@@ -83,15 +105,7 @@ pub async fn enqueue_reset(
     user: &User,
     lang: Lang,
 ) -> Result<(), MailError> {
-    let tr = Tr::new(lang_of(user, lang));
-    let url = link(conn, state, user, LinkPurpose::PasswordReset, RESET_TTL_SECS).await?;
-    let msg = EmailMessage {
-        to: user.email.clone(),
-        subject: tr.t("mail-reset-subject"),
-        text: tr
-            .args("mail-reset-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
-    };
-    enqueue(conn, state, &msg).await
+    enqueue_reset_link(conn, state, user, lang, "mail-reset-subject", "mail-reset-body").await
 }
 
 /// The account was locked after too many failed logins: tell its owner and give a way back.
@@ -101,15 +115,7 @@ pub async fn enqueue_account_locked(
     user: &User,
     lang: Lang,
 ) -> Result<(), MailError> {
-    let tr = Tr::new(lang_of(user, lang));
-    let url = link(conn, state, user, LinkPurpose::PasswordReset, RESET_TTL_SECS).await?;
-    let msg = EmailMessage {
-        to: user.email.clone(),
-        subject: tr.t("mail-locked-subject"),
-        text: tr
-            .args("mail-locked-body", &[("name", user.display_name.clone()), ("link", url), ("minutes", "60".into())]),
-    };
-    enqueue(conn, state, &msg).await
+    enqueue_reset_link(conn, state, user, lang, "mail-locked-subject", "mail-locked-body").await
 }
 
 pub async fn enqueue_invitation(

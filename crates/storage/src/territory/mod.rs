@@ -171,6 +171,68 @@ pub(crate) async fn insert_version(conn: &mut AnyConnection, v: &NewVersion<'_>)
     Ok(id)
 }
 
+const VERSION_INSERT: &str =
+    "INSERT INTO comuni (istat, belfiore, name, name_other, province_code, region_code, sigla, capoluogo, nuts3,
+            pop_total, pop_male, pop_female, pop_0_14, pop_15_64, pop_65_plus, lat, lon, area_km2,
+            valid_from, valid_to, successor_id, change_kind, change_source) VALUES ";
+const VERSION_FIELDS: usize = 23;
+/// Rows per multi-row INSERT while loading reference data (23 parameters each).
+const BATCH: usize = 200;
+
+/// Inserts many versions with multi-row INSERTs (one statement per [`BATCH`] rows); returns
+/// (id, Belfiore code) of each, in no particular order.
+pub(crate) async fn insert_versions(conn: &mut AnyConnection, rows: &[NewVersion<'_>]) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH) {
+        // Only constant fragments and numbered placeholders are concatenated.
+        let mut sql = String::from(VERSION_INSERT);
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for f in 0..VERSION_FIELDS {
+                if f > 0 {
+                    sql.push(',');
+                }
+                sql.push('$');
+                sql.push_str(&(i * VERSION_FIELDS + f + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(" RETURNING id, belfiore");
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for v in chunk {
+            q = q
+                .bind(v.istat)
+                .bind(v.belfiore)
+                .bind(v.name)
+                .bind(v.name_other)
+                .bind(v.province_code)
+                .bind(v.region_code)
+                .bind(v.sigla)
+                .bind(v.capoluogo)
+                .bind(v.nuts3)
+                .bind(v.pop[0])
+                .bind(v.pop[1])
+                .bind(v.pop[2])
+                .bind(v.pop[3])
+                .bind(v.pop[4])
+                .bind(v.pop[5])
+                .bind(v.lat)
+                .bind(v.lon)
+                .bind(v.area)
+                .bind(v.valid_from)
+                .bind(v.valid_to)
+                .bind(v.successor_id)
+                .bind(v.change_kind)
+                .bind(v.change_source);
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 pub(crate) async fn set_successor(conn: &mut AnyConnection, id: i64, successor: i64) -> Result<()> {
     sqlx::query("UPDATE comuni SET successor_id = $1 WHERE id = $2")
         .bind(successor)
@@ -255,36 +317,14 @@ pub async fn ensure_loaded(db: &Db) -> Result<bool> {
         created.insert(a.belfiore.as_str(), a.date_created.as_str());
     }
     let mut by_belfiore: HashMap<String, (i64, ComuneRow)> = HashMap::new();
+    let first_day: Vec<&str> =
+        comuni.iter().map(|c| created.get(c.belfiore.as_str()).copied().unwrap_or("1861-03-17")).collect();
+    let versions: Vec<NewVersion<'_>> =
+        comuni.iter().zip(&first_day).map(|(c, from)| version_of(c, from, None, None)).collect();
+    let ids: HashMap<String, i64> =
+        insert_versions(&mut tx, &versions).await?.into_iter().map(|(id, bf)| (bf, id)).collect();
     for c in &comuni {
-        let from = created.get(c.belfiore.as_str()).copied().unwrap_or("1861-03-17");
-        let id = insert_version(
-            &mut tx,
-            &NewVersion {
-                istat: &c.istat,
-                belfiore: &c.belfiore,
-                name: &c.name,
-                name_other: &c.name_other,
-                province_code: &c.province_code,
-                region_code: &c.region_code,
-                sigla: &c.sigla,
-                capoluogo: c.capoluogo,
-                nuts3: &c.nuts3_2024,
-                pop: [
-                    c.pop_total,
-                    c.pop_male.unwrap_or(0),
-                    c.pop_female.unwrap_or(0),
-                    c.pop_0_14.unwrap_or(0),
-                    c.pop_15_64.unwrap_or(0),
-                    c.pop_65_plus.unwrap_or(0),
-                ],
-                lat: Some(c.inside_lat),
-                lon: Some(c.inside_lon),
-                area: Some(c.area_km2),
-                valid_from: from,
-                ..Default::default()
-            },
-        )
-        .await?;
+        let id = *ids.get(&c.belfiore).ok_or_else(|| corrupt("comuni.csv", format!("{} not inserted", c.belfiore)))?;
         by_belfiore.insert(c.belfiore.clone(), (id, c.clone()));
     }
     apply_patches(&mut tx, &patches, &mut by_belfiore).await?;
@@ -450,31 +490,28 @@ async fn load_history(
         m.entry(v.1.sigla.as_str()).or_default().push(v);
         m
     });
+    let mut pending: Vec<NewVersion<'_>> = Vec::new();
     for a in anpr.iter().filter(|a| !a.date_deleted.is_empty()) {
         if !seen.insert((a.belfiore.clone(), a.name.clone())) {
             continue;
         }
         if let Some((cur_id, cur)) = current.get(&a.belfiore) {
             // A former name of a comune that still exists (same Belfiore code).
-            insert_version(
-                conn,
-                &NewVersion {
-                    istat: &cur.istat,
-                    belfiore: &a.belfiore,
-                    name: &a.name,
-                    name_other: &a.name_alt,
-                    province_code: &cur.province_code,
-                    region_code: &cur.region_code,
-                    sigla: &a.province,
-                    valid_from: &a.date_created,
-                    valid_to: Some(&a.date_deleted),
-                    successor_id: Some(*cur_id),
-                    change_kind: Some("rename"),
-                    change_source: Some(SOURCE),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            pending.push(NewVersion {
+                istat: &cur.istat,
+                belfiore: &a.belfiore,
+                name: &a.name,
+                name_other: &a.name_alt,
+                province_code: &cur.province_code,
+                region_code: &cur.region_code,
+                sigla: &a.province,
+                valid_from: &a.date_created,
+                valid_to: Some(&a.date_deleted),
+                successor_id: Some(*cur_id),
+                change_kind: Some("rename"),
+                change_source: Some(SOURCE),
+                ..Default::default()
+            });
             continue;
         }
         // A suppressed comune: find the comune created in its province the next day.
@@ -506,26 +543,23 @@ async fn load_history(
             .and_then(|v| v.first())
             .map(|(_, c)| (c.province_code.as_str(), c.region_code.as_str()))
             .unwrap_or(("", ""));
-        insert_version(
-            conn,
-            &NewVersion {
-                istat: "",
-                belfiore: &a.belfiore,
-                name: &a.name,
-                name_other: &a.name_alt,
-                province_code,
-                region_code,
-                sigla: &a.province,
-                valid_from: &a.date_created,
-                valid_to: Some(&a.date_deleted),
-                successor_id: successor,
-                change_kind: Some(if successor.is_some() { "merge" } else { "suppressed" }),
-                change_source: Some(SOURCE),
-                ..Default::default()
-            },
-        )
-        .await?;
+        pending.push(NewVersion {
+            istat: "",
+            belfiore: &a.belfiore,
+            name: &a.name,
+            name_other: &a.name_alt,
+            province_code,
+            region_code,
+            sigla: &a.province,
+            valid_from: &a.date_created,
+            valid_to: Some(&a.date_deleted),
+            successor_id: successor,
+            change_kind: Some(if successor.is_some() { "merge" } else { "suppressed" }),
+            change_source: Some(SOURCE),
+            ..Default::default()
+        });
     }
+    insert_versions(conn, &pending).await?;
     Ok(())
 }
 

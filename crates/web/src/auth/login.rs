@@ -22,6 +22,12 @@ pub const LOCK_AFTER: i64 = 10;
 pub const SLOW_AFTER: i64 = 5;
 const ADDRESS_WINDOW_SECS: i64 = 15 * 60;
 
+/// Seconds an account must wait after its `failures`-th consecutive failure: nothing before
+/// [`SLOW_AFTER`], then `base`, doubling each time (capped at 2^12 × base).
+pub fn throttle_delay(failures: i64, base: i64) -> i64 {
+    if failures >= SLOW_AFTER { base.saturating_mul(1 << (failures - SLOW_AFTER).min(12)) } else { 0 }
+}
+
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage {
@@ -142,11 +148,7 @@ pub async fn submit(
     if !ok {
         throttle::record_failure(&state.db, &address_key, ADDRESS_WINDOW_SECS).await?;
         let failures = user.failed_logins + 1;
-        let delay = if failures >= SLOW_AFTER {
-            state.config.throttle_base_secs.saturating_mul(1 << (failures - SLOW_AFTER).min(12))
-        } else {
-            0
-        };
+        let delay = throttle_delay(failures, state.config.throttle_base_secs);
         let mut tx = state.db.begin().await?;
         accounts::record_failure(&mut tx, user.id, if delay > 0 { t + delay } else { 0 }).await?;
         if failures >= LOCK_AFTER && user.status == UserStatus::Active {
@@ -243,4 +245,27 @@ pub async fn logout(
         .await;
     }
     Ok(([(header::SET_COOKIE, super::end_session_cookie(&state))], Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_start_at_the_fifth_failure_and_double() {
+        assert_eq!((1..5).map(|n| throttle_delay(n, 2)).sum::<i64>(), 0);
+        assert_eq!(throttle_delay(5, 2), 2);
+        assert_eq!(throttle_delay(6, 2), 4);
+        assert_eq!(throttle_delay(9, 2), 32);
+        assert_eq!(throttle_delay(40, 1), 4096, "capped");
+    }
+
+    #[test]
+    fn only_local_destinations_after_login() {
+        assert_eq!(safe_next("/admin/utenti"), "/admin/utenti");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\\\evil"), "/");
+        assert_eq!(safe_next("/login/mfa"), "/");
+    }
 }

@@ -89,11 +89,7 @@ pub async fn challenge_submit(
     let who = Some((user.user.id, user.label()));
     if !ok {
         let failures = user.user.failed_logins + 1;
-        let delay = if failures >= super::login::SLOW_AFTER {
-            state.config.throttle_base_secs << (failures - super::login::SLOW_AFTER).min(12)
-        } else {
-            0
-        };
+        let delay = super::login::throttle_delay(failures, state.config.throttle_base_secs);
         accounts::record_failure(&mut conn, user.user.id, if delay > 0 { now() + delay } else { 0 }).await?;
         drop(conn);
         audit_event(
