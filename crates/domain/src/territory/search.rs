@@ -120,6 +120,16 @@ fn osa_rows(a: &[u8], b: &[u8], max: usize, rows: &mut [[usize; 64]; 3]) -> Opti
     (d <= max).then_some(d)
 }
 
+/// A cheap necessary condition for an edit distance of at most 1: lengths within one, and the
+/// first two bytes related (any single edit leaves one of them in place or shifted by one).
+fn one_edit_candidate(w: &str, q: &str) -> bool {
+    let (w, q) = (w.as_bytes(), q.as_bytes());
+    if w.len().abs_diff(q.len()) > 1 || w.len() < 2 || q.len() < 2 {
+        return w.len().abs_diff(q.len()) <= 1;
+    }
+    w[0] == q[0] || w[1] == q[1] || w[0] == q[1] || w[1] == q[0]
+}
+
 /// One searchable comune.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -194,8 +204,8 @@ impl Index {
                 } else if q.len() >= 3 && k.contains(&q) {
                     Some(MatchKind::Substring)
                 } else if q.chars().count() >= 4
-                    && (edit_distance_within(k, &q, 1).is_some()
-                        || k.split(' ').any(|w| edit_distance_within(w, &q, 1).is_some()))
+                    && (one_edit_candidate(k, &q) && edit_distance_within(k, &q, 1).is_some()
+                        || k.split(' ').any(|w| one_edit_candidate(w, &q) && edit_distance_within(w, &q, 1).is_some()))
                 {
                     Some(MatchKind::Typo)
                 } else {
@@ -271,6 +281,19 @@ mod tests {
             }
         }
         assert_eq!(edit_distance_within("sovodnje ob soči", "sovodnje ob soci", 1), Some(1));
+        // The prefilter never rejects a pair within one edit.
+        for a in words {
+            for b in words {
+                if edit_distance_within(a, b, 1).is_some() {
+                    assert!(one_edit_candidate(a, b), "{a} {b}");
+                }
+            }
+        }
+        for (a, b) in
+            [("xsiracusa", "siracusa"), ("isracusa", "siracusa"), ("iracusa", "siracusa"), ("siracusa", "iracusa")]
+        {
+            assert!(one_edit_candidate(a, b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -183,6 +183,9 @@ const BATCH: usize = 200;
 /// (id, Belfiore code) of each, in no particular order.
 pub(crate) async fn insert_versions(conn: &mut AnyConnection, rows: &[NewVersion<'_>]) -> Result<Vec<(i64, String)>> {
     let mut out = Vec::with_capacity(rows.len());
+    // SQLite resolves `$N` names by a linear search per parameter, which is quadratic in a
+    // multi-row statement: it gets positional `?` placeholders (bound in the same order).
+    let positional = conn.backend_name() == "SQLite";
     for chunk in rows.chunks(BATCH) {
         // Only constant fragments and numbered placeholders are concatenated.
         let mut sql = String::from(VERSION_INSERT);
@@ -195,8 +198,12 @@ pub(crate) async fn insert_versions(conn: &mut AnyConnection, rows: &[NewVersion
                 if f > 0 {
                     sql.push(',');
                 }
-                sql.push('$');
-                sql.push_str(&(i * VERSION_FIELDS + f + 1).to_string());
+                if positional {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&(i * VERSION_FIELDS + f + 1).to_string());
+                }
             }
             sql.push(')');
         }
