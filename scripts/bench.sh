@@ -42,7 +42,8 @@ pass=$(sed -n 's/^viewer.password=//p' "$WORK/demo/demo-credentials.txt")
 cookie=$(curl -s -o /dev/null -D - -H "Origin: http://127.0.0.1:$p" --data-urlencode "email=$email" --data-urlencode "password=$pass" \
   "http://127.0.0.1:$p/login" | sed -n 's/^set-cookie: \(argine_session=[^;]*\).*/\1/ip' | tr -d '\r')
 [[ -n "$cookie" ]] || { echo "login failed" >&2; exit 1; }
-curl -fs -H "Cookie: $cookie" "http://127.0.0.1:$p/" | grep -q "Scrivania" || { echo "home page not served" >&2; exit 1; }
+home=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$p/")
+[[ "$home" == 200 ]] || { echo "home page not served: HTTP $home (cookie ${cookie:0:20}…)" >&2; exit 1; }
 wrk -t2 -c64 -d5s -H "Cookie: $cookie" "http://127.0.0.1:$p/" >/dev/null   # warm-up
 out=$(wrk -t2 -c64 -d30s --latency -H "Cookie: $cookie" "http://127.0.0.1:$p/")
 rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
