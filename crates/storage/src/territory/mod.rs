@@ -92,7 +92,8 @@ pub struct Summary {
     pub population_date: String,
 }
 
-fn day_after(date: &str) -> String {
+/// The next calendar day of an ISO date (the date itself if it does not parse).
+pub fn day_after(date: &str) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(date, fmt)
         .ok()
@@ -137,38 +138,8 @@ pub(crate) struct NewVersion<'a> {
 }
 
 pub(crate) async fn insert_version(conn: &mut AnyConnection, v: &NewVersion<'_>) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO comuni (istat, belfiore, name, name_other, province_code, region_code, sigla, capoluogo, nuts3,
-            pop_total, pop_male, pop_female, pop_0_14, pop_15_64, pop_65_plus, lat, lon, area_km2,
-            valid_from, valid_to, successor_id, change_kind, change_source)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) RETURNING id",
-    )
-    .bind(v.istat)
-    .bind(v.belfiore)
-    .bind(v.name)
-    .bind(v.name_other)
-    .bind(v.province_code)
-    .bind(v.region_code)
-    .bind(v.sigla)
-    .bind(v.capoluogo)
-    .bind(v.nuts3)
-    .bind(v.pop[0])
-    .bind(v.pop[1])
-    .bind(v.pop[2])
-    .bind(v.pop[3])
-    .bind(v.pop[4])
-    .bind(v.pop[5])
-    .bind(v.lat)
-    .bind(v.lon)
-    .bind(v.area)
-    .bind(v.valid_from)
-    .bind(v.valid_to)
-    .bind(v.successor_id)
-    .bind(v.change_kind)
-    .bind(v.change_source)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    let ids = insert_versions(conn, std::slice::from_ref(v)).await?;
+    ids.first().map(|(id, _)| *id).ok_or_else(|| StorageError::Corrupt("insert returned no id".into()))
 }
 
 const VERSION_INSERT: &str =

@@ -18,12 +18,7 @@ pub const ATTRIBUTION: &str =
     "Fonte: ISTAT (CC BY 4.0); confini: openpolis / geojson-italy (CC BY 4.0), semplificati; storia dei comuni: ANPR.";
 
 pub fn next_day(date: &str) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(date, fmt)
-        .ok()
-        .and_then(|d| d.next_day())
-        .and_then(|d| d.format(fmt).ok())
-        .unwrap_or_else(|| date.to_owned())
+    argine_storage::territory::day_after(date)
 }
 
 fn json<T: Serialize>(v: T) -> Response {

@@ -46,6 +46,15 @@ pub fn dec(tr: &Tr, x: f64, places: usize) -> String {
     }
 }
 
+/// Population, area and density rows of a profile.
+fn size_facts(tr: &Tr, pop: i64, area_km2: f64) -> [(String, String); 3] {
+    [
+        (tr.t("territory-population"), num(tr, pop)),
+        (tr.t("territory-area"), format!("{} km²", dec(tr, area_km2, 1))),
+        (tr.t("territory-density"), format!("{} ab./km²", dec(tr, pop as f64 / area_km2.max(0.01), 1))),
+    ]
+}
+
 pub struct Link {
     pub href: String,
     pub label: String,
@@ -175,7 +184,7 @@ pub async fn region(
         })
         .collect();
     let n_comuni: usize = t.provinces_of(&r.code).iter().map(|p| t.comuni_of(&p.code).len()).sum();
-    let facts = vec![
+    let mut facts = vec![
         (tr.t("territory-istat-code"), r.code.clone()),
         (tr.t("territory-macroarea"), r.macroarea.clone()),
         (
@@ -187,11 +196,9 @@ pub async fn region(
                 .collect::<Vec<_>>()
                 .join(" · "),
         ),
-        (tr.t("territory-population"), num(&tr, r.pop_total)),
-        (tr.t("territory-area"), format!("{} km²", dec(&tr, r.area_km2, 1))),
-        (tr.t("territory-density"), format!("{} ab./km²", dec(&tr, r.pop_total as f64 / r.area_km2.max(0.01), 1))),
-        (tr.t("territory-n-comuni"), num(&tr, n_comuni as i64)),
     ];
+    facts.extend(size_facts(&tr, r.pop_total, r.area_km2));
+    facts.push((tr.t("territory-n-comuni"), num(&tr, n_comuni as i64)));
     render(RegionPage {
         reference: reference_note(&tr, &t),
         chrome: chrome(&state, &ctx, user.as_ref()),
@@ -233,15 +240,13 @@ pub async fn province(
             detail: num(&tr, c.pop_total),
         })
         .collect();
-    let facts = vec![
+    let mut facts = vec![
         (tr.t("territory-uts-code"), p.code.clone()),
         (tr.t("territory-sigla"), p.sigla.clone()),
         (tr.t("territory-uts-type"), p.uts_label.clone()),
-        (tr.t("territory-population"), num(&tr, p.pop_total)),
-        (tr.t("territory-area"), format!("{} km²", dec(&tr, p.area_km2, 1))),
-        (tr.t("territory-density"), format!("{} ab./km²", dec(&tr, p.pop_total as f64 / p.area_km2.max(0.01), 1))),
-        (tr.t("territory-n-comuni"), num(&tr, comuni.len() as i64)),
     ];
+    facts.extend(size_facts(&tr, p.pop_total, p.area_km2));
+    facts.push((tr.t("territory-n-comuni"), num(&tr, comuni.len() as i64)));
     render(ProvincePage {
         reference: reference_note(&tr, &t),
         chrome: chrome(&state, &ctx, user.as_ref()),
