@@ -199,7 +199,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { listen, no_serve } => {
             let data_dir = overrides.data_dir.clone().unwrap_or_else(|| PathBuf::from("./argine-demo"));
             let o = Overrides { listen, data_dir: Some(data_dir), ..overrides };
-            let cfg = Config::load(cli.global.config.as_deref(), &o)?;
+            let mut cfg = Config::load(cli.global.config.as_deref(), &o)?;
+            // The demo runs in a terminal: readable logs unless a format was asked for.
+            if cli.global.config.is_none() && std::env::var_os("ARGINE_LOG_FORMAT").is_none() {
+                cfg.log_format = "pretty".into();
+            }
             crate::telemetry::init(&cfg.log_format);
             crate::demo::run(cfg, !no_serve).await
         }

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, redact_url};
 use crate::worker::{self, Mailer};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use argine_domain::auth::password::HashCost;
 use argine_storage::Db;
 use argine_web::{AppState, WebConfig};
@@ -211,14 +211,4 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
-}
-
-/// Fails when the configured database is SQLite in a folder that cannot be written.
-pub fn ensure_sqlite_writable(cfg: &Config) -> anyhow::Result<()> {
-    if cfg.is_sqlite() {
-        prepare_data_dir(cfg)?;
-    } else if cfg.database_url().is_empty() {
-        bail!("no database configured");
-    }
-    Ok(())
 }

@@ -390,11 +390,6 @@ pub async fn consume_link(conn: &mut AnyConnection, token_hash: &str, purpose: L
     Ok(row.map(|r| r.0))
 }
 
-pub async fn count(db: &Db) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await?;
-    Ok(n)
-}
-
 #[derive(FromRow)]
 struct SessionUserRow {
     #[sqlx(flatten)]

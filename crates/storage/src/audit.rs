@@ -248,14 +248,9 @@ pub async fn search(db: &Db, f: &Filter) -> Result<Vec<StoredEntry>> {
     Ok(q.fetch_all(db.pool()).await?.into_iter().map(StoredEntry::from).collect())
 }
 
-/// LIKE wildcards in user input are matched literally (both databases treat `\` as the
-/// default escape only on PostgreSQL, so the pattern avoids needing one: `%` and `_` are
-/// replaced by the single-character wildcard, which still matches them).
+/// Neutralises LIKE wildcards typed by the user without an ESCAPE clause (whose default differs
+/// between SQLite and PostgreSQL): `%` and `_` become the single-character wildcard `_`, which
+/// still matches them and cannot match a run of characters.
 fn escape_like(s: &str) -> String {
     s.replace(['%', '_'], "_")
-}
-
-pub async fn count(db: &Db) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(db.pool()).await?;
-    Ok(n)
 }

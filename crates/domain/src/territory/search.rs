@@ -167,14 +167,6 @@ impl Index {
         Self { entries }
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The best `limit` matches, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
         let raw = query.trim();

@@ -187,7 +187,7 @@ pub async fn submit(
     }
     let mut conn = state.db.pool().acquire().await.map_err(argine_storage::StorageError::from)?;
     accounts::reset_failures(&mut conn, user.id).await?;
-    if user.locale.as_deref() != Some(ctx.lang.code()) && user.locale.is_none() {
+    if user.locale.is_none() {
         accounts::set_locale(&mut conn, user.id, ctx.lang.code()).await?;
     }
     drop(conn);

@@ -26,6 +26,8 @@ pub struct Territory {
     by_province: HashMap<String, Vec<usize>>,
     index: Index,
     neighbours: HashMap<String, Vec<String>>,
+    /// Current version → former versions that lead to it, newest first.
+    former_of: HashMap<usize, Vec<usize>>,
 }
 
 /// How a code or name was resolved.
@@ -69,6 +71,9 @@ impl Territory {
         for (i, v) in t.versions.iter().enumerate() {
             let target = if v.is_current() { Some(i) } else { t.follow(i) };
             let Some(target) = target else { continue };
+            if target != i {
+                t.former_of.entry(target).or_default().push(i);
+            }
             let k = keys.entry(target).or_default();
             for name in [&v.name, &v.name_other] {
                 let n = normalise(name);
@@ -76,6 +81,10 @@ impl Territory {
                     k.push(n);
                 }
             }
+        }
+        let versions = &t.versions;
+        for list in t.former_of.values_mut() {
+            list.sort_by(|a, b| versions[*b].valid_to.cmp(&versions[*a].valid_to));
         }
         let entries = t
             .versions
@@ -166,16 +175,11 @@ impl Territory {
 
     /// Former versions that lead to this comune (old names, merged comuni), newest first.
     pub fn history_of(&self, c: &Comune) -> Vec<&Comune> {
-        let Some(target) = self.by_id.get(&c.id).copied() else { return Vec::new() };
-        let mut out: Vec<&Comune> = self
-            .versions
-            .iter()
-            .enumerate()
-            .filter(|(i, v)| !v.is_current() && self.follow(*i) == Some(target))
-            .map(|(_, v)| v)
-            .collect();
-        out.sort_by(|a, b| b.valid_to.cmp(&a.valid_to));
-        out
+        self.by_id
+            .get(&c.id)
+            .and_then(|i| self.former_of.get(i))
+            .map(|v| v.iter().map(|i| &self.versions[*i]).collect())
+            .unwrap_or_default()
     }
 
     pub fn neighbours_of(&self, c: &Comune) -> Vec<&Comune> {
