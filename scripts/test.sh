@@ -22,10 +22,14 @@ apt_install() {
 }
 
 step "prerequisites"
-apt_install postgresql
+apt_install postgresql poppler-utils
 [[ "${ARGINE_SKIP_BROWSER:-0}" == 1 ]] || apt_install chromium
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check 'icalendar>=6'
 export ARGINE_TEST_PYTHON=python3
+# Tests that read generated files back with real readers (pdftotext, pdfinfo, Python icalendar)
+# fail instead of skipping when a reader is missing.
+export ARGINE_REQUIRE_TOOLS=1
 
 step "cargo fmt --check"
 cargo fmt --all --check

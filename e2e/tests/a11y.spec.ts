@@ -72,7 +72,15 @@ loggedInSuite('admin', [
   { name: 'admin-account', path: '/account', status: 200 },
   { name: 'admin-account-mfa', path: '/account/mfa', status: 200 },
   { name: 'admin-utenti', path: '/admin/utenti', status: 200 },
-  { name: 'admin-organizzazioni', path: '/admin/organizzazioni', status: 200 },
+  { name: 'rete-organizzazioni', path: '/rete/organizzazioni', status: 200 },
+  { name: 'rete-organizzazione', path: '/rete/organizzazioni/3', status: 200 },
+  { name: 'rete-importa', path: '/rete/organizzazioni/importa', status: 200 },
+  { name: 'rete-protocolli', path: '/rete/protocolli', status: 200 },
+  { name: 'rete-protocollo', path: '/rete/protocolli/1', status: 200 },
+  { name: 'rete-gruppi', path: '/rete/gruppi', status: 200 },
+  { name: 'rete-gruppo', path: '/rete/gruppi/1', status: 200 },
+  { name: 'rete-riunione-approvata', path: '/rete/riunioni/1', status: 200 },
+  { name: 'rete-riunione-bozza', path: '/rete/riunioni/2', status: 200 },
   { name: 'admin-audit', path: '/admin/audit', status: 200 },
   { name: 'admin-job', path: '/admin/job', status: 200 },
 ]);
@@ -80,4 +88,7 @@ loggedInSuite('admin', [
 loggedInSuite('viewer', [
   { name: 'viewer-home', path: '/', status: 200 },
   { name: 'viewer-audit-403', path: '/admin/audit', status: 403 },
+  { name: 'viewer-organizzazione', path: '/rete/organizzazioni/3', status: 200 },
+  { name: 'viewer-protocollo', path: '/rete/protocolli/1', status: 200 },
+  { name: 'viewer-gruppo', path: '/rete/gruppi/1', status: 200 },
 ]);

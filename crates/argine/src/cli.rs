@@ -405,10 +405,7 @@ async fn org(cfg: Config, cmd: OrgCmd) -> anyhow::Result<()> {
                     name: &name,
                     org_type: t,
                     jurisdiction: &jurisdiction,
-                    email: None,
-                    pec: None,
-                    phone: None,
-                    address: None,
+                    contacts: orgs::Contacts::default(),
                 },
             )
             .await

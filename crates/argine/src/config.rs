@@ -151,7 +151,8 @@ fn key_err(key: &str, message: impl Into<String>) -> ConfigError {
 }
 
 /// `ARGINE_…` variables read by the test scripts and the CLI, not configuration keys.
-const TOOL_VARIABLES: &[&str] = &["REQUIRE_PG", "PG_DIR", "URL", "CREDENTIALS", "CONFIG", "SKIP_BROWSER"];
+const TOOL_VARIABLES: &[&str] =
+    &["REQUIRE_PG", "REQUIRE_TOOLS", "PG_DIR", "URL", "CREDENTIALS", "CONFIG", "SKIP_BROWSER"];
 
 /// Values given on the command line, applied last.
 #[derive(Debug, Default, Clone)]

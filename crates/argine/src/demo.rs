@@ -86,6 +86,12 @@ fn organisations() -> Vec<(&'static str, OrgType, Jurisdiction, Option<&'static 
         ),
         ("Comune di San Severo", OrgType::Comune, units(&["comune:071051"]), Some("comune.sansevero@pec.demo.invalid")),
         ("Comune di Manfredonia", OrgType::Comune, units(&["comune:071029"]), None),
+        ("FLAI CGIL Mantova", OrgType::Sindacato, units(&["provincia:020"]), None),
+        ("Coldiretti Mantova", OrgType::AssociazioneDatoriale, units(&["provincia:020"]), None),
+        ("ATS Val Padana", OrgType::AziendaSanitaria, units(&["provincia:020", "provincia:019"]), None),
+        ("Centro per l'Impiego di Mantova", OrgType::Cpi, units(&["provincia:020"]), None),
+        ("CPIA Mantova", OrgType::Cpia, units(&["provincia:020"]), None),
+        ("Caritas diocesana di San Severo", OrgType::TerzoSettore, units(&["comune:071051"]), None),
     ]
 }
 
@@ -124,7 +130,12 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     for (name, t, j, pec) in organisations() {
         orgs::create(
             &mut tx,
-            orgs::NewOrganisation { name, org_type: t, jurisdiction: &j, email: None, pec, phone: None, address: None },
+            orgs::NewOrganisation {
+                name,
+                org_type: t,
+                jurisdiction: &j,
+                contacts: orgs::Contacts { pec: pec.map(str::to_owned), ..Default::default() },
+            },
         )
         .await?;
     }
@@ -162,6 +173,8 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
             totp_secret,
         });
     }
+    let coordinator = accounts::find_by_email(&mut tx, ACCOUNTS[2].1).await?.context("demo coordinator")?;
+    seed_network(&mut tx, coordinator.id).await?;
     let admin = accounts::find_by_email(&mut tx, ACCOUNTS[0].1).await?.context("demo admin")?;
     let api_token = token::new_secret("argn_");
     tokens::create(
@@ -186,6 +199,230 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     .await?;
     tx.commit().await?;
     Ok(DemoCredentials { url: url.to_owned(), accounts: accounts_out, api_token })
+}
+
+async fn org_id(tx: &mut argine_storage::Tx, name: &str) -> anyhow::Result<i64> {
+    Ok(orgs::find_by_name(tx, name).await?.with_context(|| format!("demo organisation {name}"))?.id)
+}
+
+/// Rome wall-clock time `days` from now at `hour`:00.
+fn day_at(days: i64, hour: u8) -> String {
+    let now = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc());
+    let d = now.date() + time::Duration::days(days);
+    format!("{}T{hour:02}:00", &argine_domain::calendar::format_local(d.midnight())[..10])
+}
+
+/// The Multitasking network of Mantova and a local plan's working group in San Severo: people,
+/// protocols, working groups, a past meeting with approved minutes and decisions, and upcoming
+/// meetings.
+async fn seed_network(tx: &mut argine_storage::Tx, by: i64) -> anyhow::Result<()> {
+    use argine_domain::network::{Attendance, GroupKind, MemberRole, PartyRole, ProtocolKind};
+    use argine_storage::network::{self, NewGroup, NewMeeting, NewPerson, NewProtocol, Party};
+    let prefettura = org_id(tx, "Prefettura di Mantova").await?;
+    let itl = org_id(tx, "Ispettorato Territoriale del Lavoro di Mantova").await?;
+    let lule = org_id(tx, "Associazione Lule").await?;
+    let comune_mn = org_id(tx, "Comune di Mantova").await?;
+    let flai = org_id(tx, "FLAI CGIL Mantova").await?;
+    let coldiretti = org_id(tx, "Coldiretti Mantova").await?;
+    let ats = org_id(tx, "ATS Val Padana").await?;
+    let cpi = org_id(tx, "Centro per l'Impiego di Mantova").await?;
+    let san_severo = org_id(tx, "Comune di San Severo").await?;
+    let caritas = org_id(tx, "Caritas diocesana di San Severo").await?;
+    let foggia = org_id(tx, "Prefettura di Foggia").await?;
+    // Fictitious people (the demo's domain is .invalid).
+    for (org, name, role, email) in [
+        (prefettura, "Paola Bianchi", "Viceprefetto vicario, coordinatrice della task force", "p.bianchi@demo.invalid"),
+        (prefettura, "Marco Ferri", "Area IV - Diritti civili, immigrazione", "m.ferri@demo.invalid"),
+        (itl, "Giorgio Neri", "Responsabile vigilanza", "g.neri@demo.invalid"),
+        (lule, "Elena Gallo", "Coordinatrice unità di strada", "e.gallo@demo.invalid"),
+        (flai, "Luca Conti", "Segretario provinciale", "l.conti@demo.invalid"),
+        (san_severo, "Rita Esposito", "Assessora alle politiche sociali", "r.esposito@demo.invalid"),
+    ] {
+        network::add_person(
+            tx,
+            &NewPerson {
+                org_id: org,
+                full_name: name,
+                role_title: role,
+                email: Some(email),
+                phone: Some("+39 0376 000000"),
+            },
+        )
+        .await?;
+    }
+    let p = network::create_protocol(
+        tx,
+        &NewProtocol {
+            title: "Protocollo operativo per la prevenzione e il contrasto dello sfruttamento lavorativo in agricoltura",
+            kind: ProtocolKind::Operativo,
+            unit: Some("provincia:020"),
+            summary: "Task force multi-agenzia (progetto Multitasking): unità di strada e punti di ascolto, \
+                      identificazione e invio delle vittime tra gli enti, formazione degli operatori.",
+            signed_on: Some("2024-05-17"),
+            valid_from: Some("2024-05-17"),
+            valid_until: Some("2027-05-16"),
+        },
+        by,
+    )
+    .await?;
+    for (org, role, who) in [
+        (prefettura, PartyRole::Promoter, "Il Prefetto"),
+        (itl, PartyRole::Signatory, "Il Direttore"),
+        (lule, PartyRole::Signatory, "La Presidente"),
+        (comune_mn, PartyRole::Signatory, "Il Sindaco"),
+        (flai, PartyRole::Adherent, ""),
+        (ats, PartyRole::Signatory, "Il Direttore generale"),
+    ] {
+        let party = Party {
+            org_id: org,
+            org_name: String::new(),
+            role,
+            signatory_name: who.into(),
+            signatory_title: String::new(),
+            signed_on: (!who.is_empty()).then(|| "2024-05-17".to_owned()),
+        };
+        network::set_party(tx, p, &party).await?;
+    }
+    let idol = network::create_protocol(
+        tx,
+        &NewProtocol {
+            title: "Protocollo per l'inserimento lavorativo regolare dei migranti in agricoltura",
+            kind: ProtocolKind::Inserimento,
+            unit: Some("provincia:020"),
+            summary: "Incontro tra domanda e offerta di lavoro agricolo attraverso il Centro per l'Impiego.",
+            signed_on: Some("2025-02-10"),
+            valid_from: Some("2025-02-10"),
+            valid_until: None,
+        },
+        by,
+    )
+    .await?;
+    for (org, role) in [
+        (prefettura, PartyRole::Promoter),
+        (cpi, PartyRole::Signatory),
+        (coldiretti, PartyRole::Signatory),
+        (flai, PartyRole::Signatory),
+    ] {
+        let party = Party {
+            org_id: org,
+            org_name: String::new(),
+            role,
+            signatory_name: String::new(),
+            signatory_title: String::new(),
+            signed_on: None,
+        };
+        network::set_party(tx, idol, &party).await?;
+    }
+    let tf = network::create_group(
+        tx,
+        &NewGroup {
+            name: "Task force Multitasking",
+            kind: GroupKind::TaskForce,
+            unit: Some("provincia:020"),
+            lead_org_id: Some(prefettura),
+            description: "Coordinamento delle unità di strada, dei punti di ascolto e degli invii tra gli enti.",
+        },
+    )
+    .await?;
+    for (org, role, delegate) in [
+        (itl, MemberRole::Member, "Giorgio Neri"),
+        (lule, MemberRole::Member, "Elena Gallo"),
+        (comune_mn, MemberRole::Member, ""),
+        (flai, MemberRole::Member, "Luca Conti"),
+        (ats, MemberRole::Member, ""),
+        (prefettura, MemberRole::Chair, "Paola Bianchi"),
+    ] {
+        network::set_member(tx, tf, org, role, delegate).await?;
+    }
+    let past = network::create_meeting(
+        tx,
+        tf,
+        &NewMeeting {
+            title: "Riunione di avvio della stagione estiva",
+            starts_at: &day_at(-30, 10),
+            ends_at: &day_at(-30, 12),
+            place: "Prefettura di Mantova, sala riunioni",
+            agenda: "Calendario delle uscite delle unità di strada\nPunti di ascolto nei comuni dell'Oltrepò\nVarie ed eventuali",
+        },
+    )
+    .await?;
+    network::set_attendance(
+        tx,
+        past,
+        &[
+            (prefettura, Attendance::Present, "Paola Bianchi".into()),
+            (itl, Attendance::Present, "Giorgio Neri".into()),
+            (lule, Attendance::Present, "Elena Gallo".into()),
+            (flai, Attendance::Excused, String::new()),
+            (comune_mn, Attendance::Present, String::new()),
+            (ats, Attendance::Absent, String::new()),
+        ],
+    )
+    .await?;
+    network::set_minutes(
+        tx,
+        past,
+        "La coordinatrice apre la riunione e illustra il calendario delle uscite.\n\n\
+         L'Associazione Lule riferisce sui contatti dell'ultimo mese nei comuni dell'Oltrepò.\n\n\
+         Si concorda di attivare un punto di ascolto presso il Comune di Mantova.",
+    )
+    .await?;
+    network::approve_minutes(tx, past, by).await?;
+    network::add_decision(
+        tx,
+        past,
+        "Attivare un punto di ascolto presso il Comune di Mantova",
+        Some(comune_mn),
+        Some(&day_at(30, 0)[..10]),
+    )
+    .await?;
+    network::add_decision(
+        tx,
+        past,
+        "Calendario condiviso delle uscite delle unità di strada",
+        Some(lule),
+        Some(&day_at(-5, 0)[..10]),
+    )
+    .await?;
+    network::create_meeting(
+        tx,
+        tf,
+        &NewMeeting {
+            title: "Verifica del primo mese di attività",
+            starts_at: &day_at(14, 10),
+            ends_at: &day_at(14, 12),
+            place: "Prefettura di Mantova, sala riunioni",
+            agenda: "Esiti delle uscite\nInvii alla rete anti-tratta\nSessioni informative per i lavoratori",
+        },
+    )
+    .await?;
+    let plm = network::create_group(
+        tx,
+        &NewGroup {
+            name: "Gruppo di lavoro locale del PLM di San Severo",
+            kind: GroupKind::PlmWorkingGroup,
+            unit: Some("comune:071051"),
+            lead_org_id: Some(san_severo),
+            description: "Stesura del piano locale multisettoriale a partire dal Masterplan.",
+        },
+    )
+    .await?;
+    for (org, role) in [(caritas, MemberRole::Member), (foggia, MemberRole::Observer)] {
+        network::set_member(tx, plm, org, role, "").await?;
+    }
+    network::create_meeting(
+        tx,
+        plm,
+        &NewMeeting {
+            title: "Prima riunione del gruppo di lavoro locale",
+            starts_at: &day_at(7, 15),
+            ends_at: &day_at(7, 17),
+            place: "Comune di San Severo, sala consiliare",
+            agenda: "Presentazione del Masterplan\nAnalisi dei bisogni del territorio",
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn remove_previous(dir: &Path) -> anyhow::Result<()> {

@@ -54,6 +54,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         max_failures_per_address: cfg.login.max_failures_per_address,
         hash_cost: HashCost { memory_kib: cfg.login.argon2_memory_kib, iterations: cfg.login.argon2_iterations },
         max_body_bytes: 2 * 1024 * 1024,
+        max_upload_bytes: 20 * 1024 * 1024,
         instance_name: cfg.instance_name.clone(),
     }
 }
@@ -65,7 +66,7 @@ pub async fn state(cfg: &Config) -> anyhow::Result<AppState> {
     argine_storage::territory::ensure_loaded(&db).await.context("loading the territorial reference data")?;
     let territory =
         argine_web::territory::Territory::load(&db).await.context("reading the territorial reference data")?;
-    Ok(AppState::new(db, web_config(cfg), keyring, territory))
+    Ok(AppState::new(db, web_config(cfg), keyring, territory)?)
 }
 
 fn prometheus() -> Option<&'static metrics_exporter_prometheus::PrometheusHandle> {

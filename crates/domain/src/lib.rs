@@ -7,9 +7,11 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod crypto;
 pub mod email;
 pub mod network;
+pub mod sheet;
 pub mod territory;
 
 pub use email::Email;

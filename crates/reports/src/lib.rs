@@ -2,3 +2,4 @@
 //! them). The same SVG goes into web pages and into PDF reports.
 
 pub mod map;
+pub mod pdf;

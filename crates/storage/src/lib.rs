@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod jobs;
 mod migrate;
+pub mod network;
 pub mod orgs;
 pub mod sessions;
 pub mod territory;

@@ -9,10 +9,12 @@ pub type Migration = (i64, &'static str, &'static str);
 pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "territory", include_str!("../migrations/sqlite/0002_territory.sql")),
+    (3, "network", include_str!("../migrations/sqlite/0003_network.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "territory", include_str!("../migrations/postgres/0002_territory.sql")),
+    (3, "network", include_str!("../migrations/postgres/0003_network.sql")),
 ];
 
 mod sha2_free {

@@ -1,9 +1,37 @@
-//! Organisations and their jurisdiction.
+//! Organisations of the network, their jurisdiction and their contacts.
 
 use crate::{Db, Result, StorageError, flag, now};
 use argine_domain::network::OrgType;
 use argine_domain::territory::{Jurisdiction, TerritoryUnit};
 use sqlx::{AnyConnection, FromRow};
+
+/// How to reach an organisation. Empty values are stored as NULL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Contacts {
+    pub email: Option<String>,
+    /// Posta elettronica certificata: the legally binding address of Italian bodies.
+    pub pec: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    /// Code in the Indice dei domicili digitali della PA (IPA), for public bodies.
+    pub ipa_code: Option<String>,
+}
+
+impl Contacts {
+    /// Turns "" into `None` for every field.
+    pub fn normalised(self) -> Self {
+        let n = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Self {
+            email: n(self.email),
+            pec: n(self.pec),
+            phone: n(self.phone),
+            address: n(self.address),
+            website: n(self.website),
+            ipa_code: n(self.ipa_code),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
@@ -11,10 +39,7 @@ pub struct Organisation {
     pub name: String,
     pub org_type: OrgType,
     pub jurisdiction: Jurisdiction,
-    pub email: Option<String>,
-    pub pec: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
+    pub contacts: Contacts,
 }
 
 #[derive(FromRow)]
@@ -27,36 +52,71 @@ struct OrgRow {
     pec: Option<String>,
     phone: Option<String>,
     address: Option<String>,
+    website: Option<String>,
+    ipa_code: Option<String>,
 }
 
 pub struct NewOrganisation<'a> {
     pub name: &'a str,
     pub org_type: OrgType,
     pub jurisdiction: &'a Jurisdiction,
-    pub email: Option<&'a str>,
-    pub pec: Option<&'a str>,
-    pub phone: Option<&'a str>,
-    pub address: Option<&'a str>,
+    pub contacts: Contacts,
 }
 
 pub async fn create(conn: &mut AnyConnection, o: NewOrganisation<'_>) -> Result<i64> {
     let t = now();
+    let c = o.contacts.normalised();
     let national = i64::from(*o.jurisdiction == Jurisdiction::National);
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO organisations (name, org_type, national, email, pec, phone, address, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO organisations (name, org_type, national, email, pec, phone, address, website, ipa_code,
+                                    created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
     )
     .bind(o.name)
     .bind(o.org_type.code())
     .bind(national)
-    .bind(o.email)
-    .bind(o.pec)
-    .bind(o.phone)
-    .bind(o.address)
+    .bind(c.email)
+    .bind(c.pec)
+    .bind(c.phone)
+    .bind(c.address)
+    .bind(c.website)
+    .bind(c.ipa_code)
     .bind(t)
     .fetch_one(&mut *conn)
     .await?;
-    if let Jurisdiction::Units(units) = o.jurisdiction {
+    set_units(conn, id, o.jurisdiction).await?;
+    Ok(id)
+}
+
+/// Replaces name, type, jurisdiction and contacts of an organisation.
+pub async fn update(conn: &mut AnyConnection, id: i64, o: NewOrganisation<'_>) -> Result<()> {
+    let c = o.contacts.normalised();
+    let r = sqlx::query(
+        "UPDATE organisations SET name = $1, org_type = $2, national = $3, email = $4, pec = $5, phone = $6,
+                address = $7, website = $8, ipa_code = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(o.name)
+    .bind(o.org_type.code())
+    .bind(i64::from(*o.jurisdiction == Jurisdiction::National))
+    .bind(c.email)
+    .bind(c.pec)
+    .bind(c.phone)
+    .bind(c.address)
+    .bind(c.website)
+    .bind(c.ipa_code)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    sqlx::query("DELETE FROM organisation_units WHERE org_id = $1").bind(id).execute(&mut *conn).await?;
+    set_units(conn, id, o.jurisdiction).await
+}
+
+async fn set_units(conn: &mut AnyConnection, id: i64, j: &Jurisdiction) -> Result<()> {
+    if let Jurisdiction::Units(units) = j {
         for u in units {
             sqlx::query("INSERT INTO organisation_units (org_id, unit) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
@@ -65,7 +125,7 @@ pub async fn create(conn: &mut AnyConnection, o: NewOrganisation<'_>) -> Result<
                 .await?;
         }
     }
-    Ok(id)
+    Ok(())
 }
 
 async fn units_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<TerritoryUnit>> {
@@ -90,14 +150,19 @@ async fn hydrate(conn: &mut AnyConnection, r: OrgRow) -> Result<Organisation> {
         name: r.name,
         org_type,
         jurisdiction,
-        email: r.email,
-        pec: r.pec,
-        phone: r.phone,
-        address: r.address,
+        contacts: Contacts {
+            email: r.email,
+            pec: r.pec,
+            phone: r.phone,
+            address: r.address,
+            website: r.website,
+            ipa_code: r.ipa_code,
+        },
     })
 }
 
-const ORG_COLUMNS: &str = "SELECT id, name, org_type, national, email, pec, phone, address FROM organisations";
+const ORG_COLUMNS: &str =
+    "SELECT id, name, org_type, national, email, pec, phone, address, website, ipa_code FROM organisations";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Organisation> {
     let r: OrgRow = sqlx::query_as(sqlx::AssertSqlSafe(format!("{ORG_COLUMNS} WHERE id = $1")))

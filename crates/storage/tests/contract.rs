@@ -80,10 +80,7 @@ async fn org(db: &Db, name: &str, j: Jurisdiction) -> i64 {
             name,
             org_type: OrgType::Prefettura,
             jurisdiction: &j,
-            email: None,
-            pec: Some("p@pec.it"),
-            phone: None,
-            address: None,
+            contacts: orgs::Contacts { pec: Some("p@pec.it".into()), ..Default::default() },
         },
     )
     .await
@@ -133,7 +130,7 @@ async fn organisations_keep_their_jurisdiction() {
             o.jurisdiction,
             Jurisdiction::Units(vec![TerritoryUnit::Comune("019036".into()), TerritoryUnit::Province("020".into())])
         );
-        assert_eq!(o.pec.as_deref(), Some("p@pec.it"));
+        assert_eq!(o.contacts.pec.as_deref(), Some("p@pec.it"));
         assert_eq!(orgs::get(&mut c, nat).await.unwrap().jurisdiction, Jurisdiction::National);
         assert!(matches!(orgs::get(&mut c, 999).await, Err(StorageError::NotFound)));
         drop(c);
@@ -144,10 +141,7 @@ async fn organisations_keep_their_jurisdiction() {
                 name: "ANCI",
                 org_type: OrgType::AnciCittalia,
                 jurisdiction: &Jurisdiction::National,
-                email: None,
-                pec: None,
-                phone: None,
-                address: None,
+                contacts: orgs::Contacts::default(),
             },
         )
         .await;

@@ -46,6 +46,12 @@ impl From<argine_storage::StorageError> for WebError {
     }
 }
 
+impl From<sqlx::Error> for WebError {
+    fn from(e: sqlx::Error) -> Self {
+        argine_storage::StorageError::from(e).into()
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(anyhow::Error::new(e))

@@ -103,10 +103,28 @@ impl Tr {
         self.lang.code()
     }
 
+    /// Formats a `YYYY-MM-DD` date the local way (`17/05/2024` in Italian); other text unchanged.
+    pub fn date(&self, iso: &str) -> String {
+        let b = iso.as_bytes();
+        if self.lang == Lang::It && b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4])
+        } else {
+            iso.to_owned()
+        }
+    }
+
+    /// Formats a Rome wall-clock time `YYYY-MM-DDTHH:MM` (as stored for meetings).
+    pub fn local_time(&self, local: &str) -> String {
+        match local.split_once('T') {
+            Some((d, t)) => format!("{} {t}", self.date(d)),
+            None => self.date(local),
+        }
+    }
+
     /// Formats a Unix time as local Italian time (CET/CEST approximated by the fixed rule).
     pub fn datetime(&self, unix: i64) -> String {
         let Ok(t) = time::OffsetDateTime::from_unix_timestamp(unix) else { return String::new() };
-        let t = t.to_offset(rome_offset(t));
+        let t = t.to_offset(argine_domain::calendar::rome_offset(t));
         match self.lang {
             Lang::It => {
                 format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
@@ -116,21 +134,6 @@ impl Tr {
             }
         }
     }
-}
-
-/// Europe/Rome offset: CEST from the last Sunday of March to the last Sunday of October.
-fn rome_offset(t: time::OffsetDateTime) -> time::UtcOffset {
-    use time::{Date, Month, Weekday};
-    let last_sunday = |m: Month| -> Option<time::OffsetDateTime> {
-        let mut d = Date::from_calendar_date(t.year(), m, 31).ok()?;
-        while d.weekday() != Weekday::Sunday {
-            d = d.previous_day()?;
-        }
-        Some(d.with_hms(1, 0, 0).ok()?.assume_utc())
-    };
-    let summer =
-        matches!((last_sunday(Month::March), last_sunday(Month::October)), (Some(a), Some(b)) if t >= a && t < b);
-    time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
 #[cfg(test)]
@@ -158,6 +161,9 @@ mod tests {
         // 2026-01-15 12:00 UTC = 13:00 CET; 2026-07-15 12:00 UTC = 14:00 CEST
         assert_eq!(Tr::new(Lang::It).datetime(1_768_478_400), "15/01/2026 13:00");
         assert_eq!(Tr::new(Lang::En).datetime(1_784_116_800), "2026-07-15 14:00");
+        assert_eq!(Tr::new(Lang::It).local_time("2026-12-01T09:30"), "01/12/2026 09:30");
+        assert_eq!(Tr::new(Lang::En).date("2026-12-01"), "2026-12-01");
+        assert_eq!(Tr::new(Lang::It).date("domani"), "domani");
     }
 
     /// Every message exists in both languages, with no key only in one of them.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 mod middleware;
+pub mod network;
 pub mod pages;
 mod state;
 pub mod territory;
@@ -41,7 +42,21 @@ pub fn router(state: AppState) -> Router {
         .route("/account/token/{id}/revoca", post(pages::account::revoke_token))
         .route("/admin/utenti", get(pages::admin::users).post(pages::admin::invite_user))
         .route("/admin/utenti/{id}", get(pages::admin::user_detail).post(pages::admin::update_user))
-        .route("/admin/organizzazioni", get(pages::admin::organisations).post(pages::admin::create_organisation))
+        .route("/admin/organizzazioni", get(|| async { axum::response::Redirect::permanent("/rete/organizzazioni") }))
+        .route("/rete", get(|| async { axum::response::Redirect::to("/rete/organizzazioni") }))
+        .route("/rete/organizzazioni", get(network::orgs::list).post(network::orgs::create))
+        .route("/rete/organizzazioni.csv", get(network::orgs::export_csv))
+        .route("/rete/organizzazioni/importa", get(network::import::form))
+        .route("/rete/organizzazioni/importa/{id}", post(network::import::apply))
+        .route("/rete/organizzazioni/{id}", get(network::orgs::detail).post(network::orgs::update))
+        .route("/rete/protocolli", get(network::protocols::list).post(network::protocols::create))
+        .route("/rete/protocolli/{id}", get(network::protocols::detail).post(network::protocols::update))
+        .route("/rete/documenti/{id}", get(network::protocols::download))
+        .route("/rete/gruppi", get(network::groups::list).post(network::groups::create))
+        .route("/rete/gruppi/{id}", get(network::groups::detail).post(network::groups::update))
+        .route("/rete/gruppi/{id}/riunioni.ics", get(network::groups::calendar_feed))
+        .route("/rete/riunioni/{id}", get(network::meetings::detail).post(network::meetings::update))
+        .route("/rete/riunioni/{id}/verbale.pdf", get(network::meetings::minutes_pdf))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/admin/job", get(pages::admin::jobs))
         .route("/admin/job/{id}/riprova", post(pages::admin::retry_job))
@@ -54,6 +69,12 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/organisations", get(api::organisations))
+        .route("/api/v1/organisations/{id}", get(network::api::organisation))
+        .route("/api/v1/protocols", get(network::api::protocols))
+        .route("/api/v1/protocols/{id}", get(network::api::protocol))
+        .route("/api/v1/groups", get(network::api::groups))
+        .route("/api/v1/groups/{id}", get(network::api::group))
+        .route("/api/v1/groups/{id}/calendar.ics", get(network::api::group_calendar))
         .route("/api/v1/territory/summary", get(territory::api::summary))
         .route("/api/v1/territory/comuni", get(territory::api::search))
         .route("/api/v1/territory/comuni/{code}", get(territory::api::comune))
@@ -61,9 +82,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/territory/indicators/{level}", get(territory::api::indicators))
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs));
+    // Routes that take files: a larger body limit of their own (multipart).
+    let uploads = Router::new()
+        .route("/rete/organizzazioni/importa", post(network::import::upload))
+        .route("/rete/protocolli/{id}/documenti", post(network::protocols::upload_document))
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_upload_bytes));
+    let limit = tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes);
     Router::new()
-        .merge(pages)
-        .merge(api)
+        .merge(pages.layer(limit))
+        .merge(api.layer(limit))
+        .merge(uploads)
         .route("/healthz", get(pages::health::healthz))
         .route("/readyz", get(pages::health::readyz))
         .route("/static/{*path}", get(assets::serve))
@@ -71,7 +100,6 @@ pub fn router(state: AppState) -> Router {
         // Innermost first: panics and oversized bodies become error responses that the request
         // context renders as pages; security headers go on everything, error pages included.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn(middleware::request_context))
         .layer(axum::middleware::from_fn(middleware::security_headers))

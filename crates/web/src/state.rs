@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub max_failures_per_address: i64,
     pub hash_cost: HashCost,
     pub max_body_bytes: usize,
+    /// Largest accepted upload (documents, import files), for the routes that take files.
+    pub max_upload_bytes: usize,
     /// Name of this deployment, shown in the header.
     pub instance_name: String,
 }
@@ -53,6 +55,8 @@ pub struct AppState {
     /// organisation and jurisdiction, which change rarely. Writes in this process invalidate it;
     /// other processes see a change within the TTL.
     org_cache: Arc<Mutex<OrgCache>>,
+    /// The PDF typesetter (fonts parsed once).
+    pub pdf: argine_reports::pdf::Pdf,
 }
 
 pub const ORG_CACHE_SECS: u64 = 30;
@@ -61,9 +65,14 @@ pub const ORG_CACHE_SECS: u64 = 30;
 type OrgCache = HashMap<i64, (Instant, Arc<Organisation>)>;
 
 impl AppState {
-    pub fn new(db: Db, config: WebConfig, keyring: Keyring, territory: Territory) -> Self {
+    pub fn new(
+        db: Db,
+        config: WebConfig,
+        keyring: Keyring,
+        territory: Territory,
+    ) -> Result<Self, argine_reports::pdf::PdfError> {
         let dummy = argine_domain::auth::password::dummy_hash(config.hash_cost);
-        Self {
+        Ok(Self {
             db,
             config: Arc::new(config),
             keyring: Arc::new(keyring),
@@ -71,7 +80,8 @@ impl AppState {
             dummy_hash: Arc::new(dummy),
             territory: Arc::new(RwLock::new(Arc::new(territory))),
             org_cache: Arc::new(Mutex::new(HashMap::new())),
-        }
+            pdf: argine_reports::pdf::Pdf::new()?,
+        })
     }
 
     /// An organisation, from the short-lived cache or the database.

@@ -47,10 +47,7 @@ async fn every_route_every_role_inside_and_outside() {
                 name,
                 org_type: OrgType::Prefettura,
                 jurisdiction: j,
-                email: None,
-                pec: None,
-                phone: None,
-                address: None,
+                contacts: orgs::Contacts::default(),
             },
         )
         .await
@@ -64,10 +61,7 @@ async fn every_route_every_role_inside_and_outside() {
             name: "M-comune-mantova",
             org_type: OrgType::Comune,
             jurisdiction: &target_org_j,
-            email: None,
-            pec: None,
-            phone: None,
-            address: None,
+            contacts: orgs::Contacts::default(),
         },
     )
     .await
@@ -136,6 +130,26 @@ async fn every_route_every_role_inside_and_outside() {
             actors.push(Who { actor, email, secret, token: tok });
         }
     }
+    // A working group of the province of Mantova, led by the Mantova organisation.
+    let (mantova_org, mantova_j) = org_ids[1].clone();
+    let group = argine_storage::network::create_group(
+        &mut tx,
+        &argine_storage::network::NewGroup {
+            name: "M-group",
+            kind: argine_domain::network::GroupKind::TaskForce,
+            unit: Some("provincia:020"),
+            lead_org_id: Some(mantova_org),
+            description: "",
+        },
+    )
+    .await
+    .unwrap();
+    let group_res = Resource::WorkingGroup {
+        id: group,
+        jurisdiction: mantova_j,
+        lead_org: Some(mantova_org),
+        members: vec![mantova_org],
+    };
     tx.commit().await.unwrap();
 
     let target_res = Resource::User { id: target, org_id: target_org, org_jurisdiction: target_org_j.clone() };
@@ -180,10 +194,30 @@ async fn every_route_every_role_inside_and_outside() {
                 target_res.clone(),
                 false,
             ),
-            c("GET", "/admin/organizzazioni", vec![], Action::ViewOrganisations, Resource::Organisations, false),
+            c("GET", "/rete/organizzazioni", vec![], Action::ViewOrganisations, Resource::Organisations, false),
+            c(
+                "GET",
+                "/rete/organizzazioni/importa",
+                vec![],
+                Action::ManageOrganisations,
+                Resource::Organisation { id: 0, jurisdiction: me.jurisdiction.clone() },
+                false,
+            ),
+            c("GET", "/rete/protocolli", vec![], Action::ViewProtocols, Resource::Network, false),
+            c("GET", "/rete/gruppi", vec![], Action::ViewGroups, Resource::Network, false),
+            c("GET", &format!("/rete/gruppi/{group}"), vec![], Action::ViewGroups, group_res.clone(), false),
             c(
                 "POST",
-                "/admin/organizzazioni",
+                &format!("/rete/gruppi/{group}"),
+                vec![("op", "no-such-operation")],
+                Action::ManageNetwork,
+                group_res.clone(),
+                false,
+            ),
+            c("GET", &format!("/api/v1/groups/{group}"), vec![], Action::ViewGroups, group_res.clone(), true),
+            c(
+                "POST",
+                "/rete/organizzazioni",
                 vec![("name", ""), ("org_type", "comune")],
                 Action::ManageOrganisations,
                 Resource::Organisations,
@@ -240,7 +274,7 @@ async fn every_route_every_role_inside_and_outside() {
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(checked, actors.len() * 16);
+    assert_eq!(checked, actors.len() * cases(&actors[0].actor).len());
 
     // Anonymous: every protected page sends to the login form, every API route answers 401.
     let anon = app.client();

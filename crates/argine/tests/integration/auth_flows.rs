@@ -129,7 +129,7 @@ async fn roles_with_personal_data_must_enrol_mfa_first() {
     assert_eq!(location(&r), "/login/mfa");
     assert_eq!(location(&app.get(&c, "/login/mfa").await), "/account/mfa");
     assert_eq!(app.get(&c, "/account/mfa").await.status(), 200);
-    assert_eq!(app.get(&c, "/admin/organizzazioni").await.status(), 303);
+    assert_eq!(app.get(&c, "/rete/organizzazioni").await.status(), 303);
 }
 
 #[tokio::test]

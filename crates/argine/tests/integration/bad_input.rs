@@ -67,28 +67,28 @@ async fn a_failed_form_keeps_what_was_typed() {
     let r = app
         .post(
             &c,
-            "/admin/organizzazioni",
+            "/rete/organizzazioni",
             &[
                 ("name", "Comune di Lavello"),
                 ("org_type", "comune"),
-                ("units", "comune:076043, provincia:XX"),
+                ("places", "comune:076043; Provincia di Narnia"),
                 ("pec", "comune.lavello@pec.it"),
             ],
         )
         .await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
-    assert!(body.contains("provincia:XX") && body.contains("non è un territorio valido"));
+    assert!(body.contains("Territorio «Provincia di Narnia» non trovato"), "{body}");
     assert!(body.contains("value=\"Comune di Lavello\"") && body.contains("value=\"comune.lavello@pec.it\""));
     assert!(body.contains("value=\"comune\" selected"));
     let r = app
         .post(
             &c,
-            "/admin/organizzazioni",
+            "/rete/organizzazioni",
             &[
                 ("name", "Comune di Lavello"),
                 ("org_type", "comune"),
-                ("units", "comune:076043"),
+                ("places", "Lavello"),
                 ("pec", "comune.lavello@pec.it"),
             ],
         )

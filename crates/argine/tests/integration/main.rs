@@ -10,6 +10,7 @@ mod audit_chain;
 mod auth_flows;
 mod bad_input;
 mod mail_smtp;
+mod network;
 mod privacy;
 mod territory;
 mod territory_import;

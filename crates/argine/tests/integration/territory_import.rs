@@ -86,7 +86,7 @@ async fn dry_run_then_atomic_apply_keeps_history_and_repoints_records() {
     let admin = app.login_as("admin").await;
     for (name, unit) in [("Comune di Aggius", "comune:090001"), ("Comune di Albenga", "comune:009002")] {
         let r =
-            app.post(&admin, "/admin/organizzazioni", &[("name", name), ("org_type", "comune"), ("units", unit)]).await;
+            app.post(&admin, "/rete/organizzazioni", &[("name", name), ("org_type", "comune"), ("places", unit)]).await;
         assert_eq!(r.status(), 200);
     }
     let text = istat_file(&t, |rows| {

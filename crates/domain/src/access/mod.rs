@@ -86,10 +86,18 @@ pub enum Action {
     ManageOrganisations,
     ViewAuditLog,
     ViewJobs,
+    /// See the names and contacts of the people of the network (personal data, audited).
+    ViewContacts,
+    /// See protocols and agreements (public acts).
+    ViewProtocols,
+    /// See working groups, their meetings, minutes and decisions.
+    ViewGroups,
+    /// Create and change protocols, working groups, meetings, minutes and decisions.
+    ManageNetwork,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 14] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -100,6 +108,10 @@ impl Action {
         Self::ManageOrganisations,
         Self::ViewAuditLog,
         Self::ViewJobs,
+        Self::ViewContacts,
+        Self::ViewProtocols,
+        Self::ViewGroups,
+        Self::ManageNetwork,
     ];
 
     /// Writes need a token with the write scope.
@@ -111,6 +123,7 @@ impl Action {
                 | Self::ManageOwnTokens
                 | Self::ManageUsers
                 | Self::ManageOrganisations
+                | Self::ManageNetwork
         )
     }
 }
@@ -138,6 +151,21 @@ pub enum Resource {
     Territory(TerritoryPath),
     AuditLog,
     JobQueue,
+    /// A protocol or agreement: the territory it covers and its parties.
+    Protocol {
+        id: i64,
+        jurisdiction: Jurisdiction,
+        parties: Vec<i64>,
+    },
+    /// A working group (with its meetings, minutes and decisions).
+    WorkingGroup {
+        id: i64,
+        jurisdiction: Jurisdiction,
+        lead_org: Option<i64>,
+        members: Vec<i64>,
+    },
+    /// The lists of protocols and working groups (each list is filtered item by item).
+    Network,
 }
 
 /// Scope of an API token.

@@ -17,6 +17,10 @@ pub enum Scope {
     OwnAccount,
     /// Only actors whose organisation has national jurisdiction.
     National,
+    /// Resources the actor's organisation takes part in (a group's member, a protocol's party).
+    Member,
+    /// Resources the actor's organisation leads (a working group's lead organisation).
+    Lead,
 }
 
 use Action as A;
@@ -69,6 +73,40 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Admin, A::ManageOrganisations, S::Jurisdiction),
     (R::Secretariat, A::ManageOrganisations, S::Jurisdiction),
     (R::Coordinator, A::ManageOrganisations, S::Jurisdiction),
+    // The people of the network (names, work contacts): everyone who works with them, not the
+    // read-only role, which sees aggregates only. Reads are audited.
+    (R::Admin, A::ViewContacts, S::Any),
+    (R::Secretariat, A::ViewContacts, S::Any),
+    (R::Coordinator, A::ViewContacts, S::Any),
+    (R::Operator, A::ViewContacts, S::Any),
+    (R::Supervisor, A::ViewContacts, S::Any),
+    (R::Referent, A::ViewContacts, S::Any),
+    // An organisation's own referent or supervisor keeps its contacts and people up to date.
+    (R::Referent, A::ManageOrganisations, S::OwnOrganisation),
+    (R::Supervisor, A::ManageOrganisations, S::OwnOrganisation),
+    // Protocols are public acts; working groups are visible to their members and to those who
+    // coordinate the territory.
+    (R::Admin, A::ViewProtocols, S::Any),
+    (R::Secretariat, A::ViewProtocols, S::Any),
+    (R::Coordinator, A::ViewProtocols, S::Any),
+    (R::Operator, A::ViewProtocols, S::Any),
+    (R::Supervisor, A::ViewProtocols, S::Any),
+    (R::Referent, A::ViewProtocols, S::Any),
+    (R::Viewer, A::ViewProtocols, S::Any),
+    (R::Admin, A::ViewGroups, S::Jurisdiction),
+    (R::Secretariat, A::ViewGroups, S::Any),
+    (R::Coordinator, A::ViewGroups, S::Jurisdiction),
+    (R::Admin, A::ViewGroups, S::Member),
+    (R::Secretariat, A::ViewGroups, S::Member),
+    (R::Coordinator, A::ViewGroups, S::Member),
+    (R::Operator, A::ViewGroups, S::Member),
+    (R::Supervisor, A::ViewGroups, S::Member),
+    (R::Referent, A::ViewGroups, S::Member),
+    (R::Viewer, A::ViewGroups, S::Member),
+    (R::Secretariat, A::ManageNetwork, S::Jurisdiction),
+    (R::Coordinator, A::ManageNetwork, S::Jurisdiction),
+    (R::Referent, A::ManageNetwork, S::Lead),
+    (R::Supervisor, A::ManageNetwork, S::Lead),
     // The audit log and the job queue are system-wide: national administrators only.
     (R::Admin, A::ViewAuditLog, S::National),
     (R::Admin, A::ViewJobs, S::National),
@@ -87,6 +125,20 @@ impl Scope {
                 Resource::User { id, .. } => *id == actor.user_id,
                 _ => false,
             },
+            Self::Member => match resource {
+                Resource::Protocol { parties, .. } => parties.contains(&actor.org_id),
+                Resource::WorkingGroup { members, lead_org, .. } => {
+                    members.contains(&actor.org_id) || *lead_org == Some(actor.org_id)
+                }
+                Resource::Network => true,
+                _ => false,
+            },
+            Self::Lead => match resource {
+                Resource::WorkingGroup { lead_org, .. } => *lead_org == Some(actor.org_id),
+                // Creating a group: the list is reachable, the group itself is checked on save.
+                Resource::Network => true,
+                _ => false,
+            },
             Self::OwnOrganisation => match resource {
                 Resource::User { org_id, .. } => *org_id == actor.org_id,
                 Resource::Organisation { id, .. } => *id == actor.org_id,
@@ -95,10 +147,14 @@ impl Scope {
             },
             Self::Jurisdiction => match resource {
                 Resource::User { org_jurisdiction, .. } => actor.jurisdiction.includes(org_jurisdiction),
-                Resource::Organisation { jurisdiction, .. } => actor.jurisdiction.includes(jurisdiction),
+                Resource::Organisation { jurisdiction, .. }
+                | Resource::Protocol { jurisdiction, .. }
+                | Resource::WorkingGroup { jurisdiction, .. } => actor.jurisdiction.includes(jurisdiction),
                 Resource::Territory(path) => actor.jurisdiction.covers(path),
                 // Listing is allowed; the listing itself is filtered by jurisdiction.
-                Resource::Users | Resource::Organisations => actor.jurisdiction != Jurisdiction::Nowhere,
+                Resource::Users | Resource::Organisations | Resource::Network => {
+                    actor.jurisdiction != Jurisdiction::Nowhere
+                }
                 Resource::System | Resource::AuditLog | Resource::JobQueue => {
                     actor.jurisdiction == Jurisdiction::National
                 }

@@ -86,8 +86,51 @@ fn every_policy_row_is_reachable() {
         let res = match scope {
             Scope::OwnAccount => Resource::User { id: 1, org_id: 10, org_jurisdiction: Jurisdiction::National },
             Scope::OwnOrganisation => Resource::User { id: 2, org_id: 10, org_jurisdiction: Jurisdiction::National },
+            Scope::Member | Scope::Lead => group(Some(10), &[10], Jurisdiction::National),
             _ => Resource::System,
         };
         assert!(authorize(&a, *action, &res).is_allowed(), "{role:?} {action:?} {scope:?}");
     }
+}
+
+fn group(lead: Option<i64>, members: &[i64], j: Jurisdiction) -> Resource {
+    Resource::WorkingGroup { id: 1, jurisdiction: j, lead_org: lead, members: members.to_vec() }
+}
+
+#[test]
+fn working_groups_are_for_members_and_territorial_coordinators() {
+    // Actor's organisation is 10.
+    let referent = actor(&[Role::Referent], Jurisdiction::Units(vec![TerritoryUnit::Comune("020030".into())]));
+    let mine = group(Some(10), &[10, 11], prov("020"));
+    let member = group(Some(11), &[10, 11], prov("020"));
+    let foreign = group(Some(11), &[11, 12], prov("020"));
+    assert!(authorize(&referent, Action::ViewGroups, &mine).is_allowed());
+    assert!(authorize(&referent, Action::ManageNetwork, &mine).is_allowed());
+    assert!(authorize(&referent, Action::ViewGroups, &member).is_allowed());
+    assert_eq!(authorize(&referent, Action::ManageNetwork, &member), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&referent, Action::ViewGroups, &foreign), Decision::Deny(Denial::OutOfScope));
+
+    let coordinator = actor(&[Role::Coordinator], prov("020"));
+    assert!(authorize(&coordinator, Action::ManageNetwork, &foreign).is_allowed());
+    let elsewhere = group(Some(11), &[11], prov("071"));
+    assert_eq!(authorize(&coordinator, Action::ViewGroups, &elsewhere), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&coordinator, Action::ManageNetwork, &elsewhere), Decision::Deny(Denial::OutOfScope));
+
+    let viewer = actor(&[Role::Viewer], prov("020"));
+    assert!(authorize(&viewer, Action::ViewGroups, &member).is_allowed());
+    assert_eq!(authorize(&viewer, Action::ManageNetwork, &member), Decision::Deny(Denial::NoGrant));
+    // Viewers see aggregates only: no names and contacts of people.
+    assert_eq!(authorize(&viewer, Action::ViewContacts, &Resource::Organisations), Decision::Deny(Denial::NoGrant));
+    // Protocols are public acts.
+    let p = Resource::Protocol { id: 1, jurisdiction: prov("071"), parties: vec![99] };
+    assert!(authorize(&viewer, Action::ViewProtocols, &p).is_allowed());
+    assert_eq!(authorize(&coordinator, Action::ManageNetwork, &p), Decision::Deny(Denial::OutOfScope));
+}
+
+#[test]
+fn read_tokens_cannot_change_the_network() {
+    let mut a = actor(&[Role::Secretariat], Jurisdiction::National);
+    a.token_scope = Some(TokenScope::Read);
+    assert!(authorize(&a, Action::ViewGroups, &Resource::Network).is_allowed());
+    assert_eq!(authorize(&a, Action::ManageNetwork, &Resource::Network), Decision::Deny(Denial::TokenScope));
 }

@@ -63,12 +63,16 @@ async fn repoint(conn: &mut AnyConnection, old: &str, new: &str) -> Result<u64> 
         .bind(&new_u)
         .execute(&mut *conn)
         .await?;
-    let r = sqlx::query("UPDATE organisation_units SET unit = $1 WHERE unit = $2")
-        .bind(&new_u)
-        .bind(&old_u)
-        .execute(&mut *conn)
-        .await?;
-    Ok(r.rows_affected())
+    let mut moved = 0;
+    // Every table that places a record on a comune.
+    for sql in [
+        "UPDATE organisation_units SET unit = $1 WHERE unit = $2",
+        "UPDATE protocols SET unit = $1 WHERE unit = $2",
+        "UPDATE working_groups SET unit = $1 WHERE unit = $2",
+    ] {
+        moved += sqlx::query(sql).bind(&new_u).bind(&old_u).execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(moved)
 }
 
 /// Applies `plan`, effective from `effective` (YYYY-MM-DD), all or nothing.

@@ -19,13 +19,31 @@ use utoipa::{OpenApi, ToSchema};
     paths(
         me,
         organisations,
+        crate::network::api::organisation,
+        crate::network::api::protocols,
+        crate::network::api::protocol,
+        crate::network::api::groups,
+        crate::network::api::group,
+        crate::network::api::group_calendar,
         crate::territory::api::summary,
         crate::territory::api::search,
         crate::territory::api::comune,
         crate::territory::api::boundaries,
         crate::territory::api::indicators
     ),
-    components(schemas(Me, OrganisationOut, Problem)),
+    components(schemas(
+        Me,
+        OrganisationOut,
+        Problem,
+        crate::network::api::OrganisationDetailOut,
+        crate::network::api::PersonOut,
+        crate::network::api::ProtocolOut,
+        crate::network::api::PartyOut,
+        crate::network::api::GroupOut,
+        crate::network::api::MemberOut,
+        crate::network::api::MeetingOut,
+        crate::network::api::DecisionOut
+    )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -130,14 +148,14 @@ pub async fn organisations(State(state): State<AppState>, ctx: RequestCtx, user:
                 Jurisdiction::Units(u) => u.iter().map(TerritoryUnit::to_key).collect(),
                 _ => Vec::new(),
             },
-            email: o.email,
-            pec: o.pec,
+            email: o.contacts.email,
+            pec: o.contacts.pec,
         })
         .collect();
     Ok(json(out))
 }
 
-fn json<T: Serialize>(v: T) -> Response {
+pub fn json<T: Serialize>(v: T) -> Response {
     let mut res = Json(v).into_response();
     res.extensions_mut().insert(Rendered);
     res

@@ -57,12 +57,18 @@ fn resource_type(r: &Resource) -> &'static str {
         Resource::Territory(_) => "territory",
         Resource::AuditLog => "audit_log",
         Resource::JobQueue => "job",
+        Resource::Protocol { .. } => "protocol",
+        Resource::WorkingGroup { .. } => "working_group",
+        Resource::Network => "network",
     }
 }
 
 fn resource_id(r: &Resource) -> String {
     match r {
-        Resource::User { id, .. } | Resource::Organisation { id, .. } => id.to_string(),
+        Resource::User { id, .. }
+        | Resource::Organisation { id, .. }
+        | Resource::Protocol { id, .. }
+        | Resource::WorkingGroup { id, .. } => id.to_string(),
         Resource::Territory(p) => p.comune.clone().or_else(|| p.province.clone()).unwrap_or_else(|| p.region.clone()),
         _ => String::new(),
     }

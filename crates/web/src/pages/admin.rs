@@ -7,10 +7,9 @@ use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource, Role, authorize};
-use argine_domain::network::OrgType;
 use argine_domain::territory::{Jurisdiction, TerritoryUnit};
 use argine_storage::accounts::{self, NewUser, UserStatus};
-use argine_storage::orgs::{self, NewOrganisation, Organisation};
+use argine_storage::orgs::{self, Organisation};
 use argine_storage::{StorageError, audit, jobs, sessions};
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
@@ -37,10 +36,6 @@ pub fn jurisdiction_text(tr: &Tr, j: &Jurisdiction) -> String {
 
 fn user_resource(id: i64, org: &Organisation) -> Resource {
     Resource::User { id, org_id: org.id, org_jurisdiction: org.jurisdiction.clone() }
-}
-
-fn org_resource(o: &Organisation) -> Resource {
-    Resource::Organisation { id: o.id, jurisdiction: o.jurisdiction.clone() }
 }
 
 pub struct UserRowView {
@@ -144,18 +139,7 @@ pub async fn users(State(state): State<AppState>, ctx: RequestCtx, user: Current
     users_page(&state, &ctx, &user, InviteDraft::default(), None, None).await
 }
 
-/// Parses a urlencoded body that may repeat keys (checkbox lists).
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn field(p: &[(String, String)], name: &str) -> String {
-    p.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
-
-fn fields(p: &[(String, String)], name: &str) -> Vec<String> {
-    p.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-}
+use crate::network::form::{field, fields, pairs};
 
 pub async fn invite_user(
     State(state): State<AppState>,
@@ -353,180 +337,6 @@ pub async fn update_user(
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to(&format!("/admin/utenti/{id}")).into_response())
-}
-
-pub struct OrgView {
-    pub name: String,
-    pub org_type: String,
-    pub jurisdiction: String,
-    pub contacts: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/organisations.html")]
-struct OrgsPage {
-    chrome: Chrome,
-    orgs: Vec<OrgView>,
-    can_create: bool,
-    types: Vec<Choice>,
-    form_name: String,
-    form_units: String,
-    form_national: bool,
-    form_email: String,
-    form_pec: String,
-    error: Option<String>,
-    message: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct OrgForm {
-    name: String,
-    org_type: String,
-    national: String,
-    units: String,
-    email: String,
-    pec: String,
-}
-
-async fn orgs_page(
-    state: &AppState,
-    ctx: &RequestCtx,
-    user: &CurrentUser,
-    f: OrgForm,
-    error: Option<String>,
-    message: Option<String>,
-) -> WebResult<Response> {
-    let tr = Tr::new(ctx.lang);
-    let list = orgs::list(&state.db).await?;
-    let views = list
-        .iter()
-        .filter(|o| authorize(&user.actor, Action::ViewOrganisations, &org_resource(o)).is_allowed())
-        .map(|o| OrgView {
-            name: o.name.clone(),
-            org_type: tr.t(&o.org_type.label_key()),
-            jurisdiction: jurisdiction_text(&tr, &o.jurisdiction),
-            contacts: [o.pec.clone(), o.email.clone(), o.phone.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-        })
-        .collect();
-    let mut res = render(OrgsPage {
-        chrome: Chrome::for_user(state, ctx, user),
-        orgs: views,
-        can_create: authorize(&user.actor, Action::ManageOrganisations, &Resource::Organisations).is_allowed(),
-        types: OrgType::ALL
-            .iter()
-            .map(|t| Choice { value: t.code().into(), label: tr.t(&t.label_key()), selected: f.org_type == t.code() })
-            .collect(),
-        form_name: f.name,
-        form_units: f.units,
-        form_national: !f.national.is_empty(),
-        form_email: f.email,
-        form_pec: f.pec,
-        error: error.clone(),
-        message,
-    })?;
-    if error.is_some() {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
-}
-
-pub async fn organisations(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser) -> WebResult<Response> {
-    check(&state, &ctx, &user.actor, user.label(), Action::ViewOrganisations, &Resource::Organisations).await?;
-    orgs_page(&state, &ctx, &user, OrgForm::default(), None, None).await
-}
-
-pub async fn create_organisation(
-    State(state): State<AppState>,
-    ctx: RequestCtx,
-    user: CurrentUser,
-    axum::Form(f): axum::Form<OrgForm>,
-) -> WebResult<Response> {
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageOrganisations, &Resource::Organisations).await?;
-    let tr = Tr::new(ctx.lang);
-    let name = f.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        return orgs_page(&state, &ctx, &user, f, Some(tr.t("form-error-name")), None).await;
-    }
-    let Some(org_type) = OrgType::from_code(&f.org_type) else {
-        return orgs_page(&state, &ctx, &user, f, Some(tr.t("form-error-org-type")), None).await;
-    };
-    let jurisdiction = if f.national.is_empty() {
-        let mut units = Vec::new();
-        for raw in f.units.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
-            match TerritoryUnit::parse(raw) {
-                Some(u) => units.push(u),
-                None => {
-                    let msg = tr.t1("form-error-unit", "unit", raw);
-                    return orgs_page(&state, &ctx, &user, f, Some(msg), None).await;
-                }
-            }
-        }
-        Jurisdiction::from_units(units)
-    } else {
-        Jurisdiction::National
-    };
-    let email = f.email.trim().to_owned();
-    let pec = f.pec.trim().to_owned();
-    for addr in [&email, &pec].into_iter().filter(|a| !a.is_empty()) {
-        if argine_domain::Email::parse(addr).is_err() {
-            return orgs_page(&state, &ctx, &user, f, Some(tr.t("form-error-email")), None).await;
-        }
-    }
-    check(
-        &state,
-        &ctx,
-        &user.actor,
-        user.label(),
-        Action::ManageOrganisations,
-        &Resource::Organisation { id: 0, jurisdiction: jurisdiction.clone() },
-    )
-    .await?;
-    let mut tx = state.db.begin().await?;
-    let id = match orgs::create(
-        &mut tx,
-        NewOrganisation {
-            name: &name,
-            org_type,
-            jurisdiction: &jurisdiction,
-            email: Some(email.as_str()).filter(|s| !s.is_empty()),
-            pec: Some(pec.as_str()).filter(|s| !s.is_empty()),
-            phone: None,
-            address: None,
-        },
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(StorageError::Conflict(_)) => {
-            drop(tx);
-            return orgs_page(&state, &ctx, &user, f, Some(tr.t("form-error-org-taken")), None).await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    audit::append(
-        &mut tx,
-        &audit::NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: "organisation.create".into(),
-            outcome: "ok".into(),
-            record_type: "organisation".into(),
-            record_id: id.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details: json!({"type": org_type.code()}).to_string(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(StorageError::from)?;
-    state.invalidate_organisations();
-    orgs_page(&state, &ctx, &user, OrgForm::default(), None, Some(tr.t1("org-created", "name", name))).await
 }
 
 pub struct AuditView {

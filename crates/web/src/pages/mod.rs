@@ -83,14 +83,18 @@ impl Chrome {
         let a = &user.actor;
         let items: [(&'static str, &'static str, Action, Resource); 5] = [
             ("/", "nav-home", Action::ViewDashboard, Resource::System),
-            ("/admin/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
+            ("/rete/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
             ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
             ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),
             ("/admin/job", "nav-jobs", Action::ViewJobs, Resource::JobQueue),
         ];
         for (href, key, action, res) in items {
             if authorize(a, action, &res).is_allowed() {
-                let active = if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
+                let active = match href {
+                    "/" => ctx.path == "/",
+                    "/rete/organizzazioni" => ctx.path.starts_with("/rete"),
+                    _ => ctx.path.starts_with(href),
+                };
                 c.nav.push(NavItem { href, label: c.tr.t(key), active });
             }
             if href == "/" {

@@ -1,0 +1,428 @@
+//! The PDF engine, checked with a real PDF reader: `pdfinfo`, `pdftotext` and `pdffonts` from
+//! Debian's `poppler-utils`. Without them the tests that read PDFs print why and pass, unless
+//! `ARGINE_REQUIRE_TOOLS=1` makes a missing tool a failure (CI sets it).
+//!
+//! `cargo test --release -p argine-reports --test pdf -- --ignored --nocapture` prints render
+//! timings; `ARGINE_PDF_DUMP_DIR=/tmp/pdfs cargo test -p argine-reports --test pdf` keeps the
+//! PDFs to look at (e.g. `pdftoppm -png -r 60 /tmp/pdfs/report.pdf /tmp/pdfs/report`).
+
+#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on unexpected errors")]
+
+use std::io::Write as _;
+use std::process::Command;
+use std::sync::{LazyLock, Once};
+use std::time::Instant;
+
+use argine_reports::pdf::{Conformance, HOUSE_STYLE_FILE, Pdf, PdfError, RenderOptions, Rendered};
+use serde_json::json;
+use time::macros::datetime;
+
+static ENGINE: LazyLock<Pdf> = LazyLock::new(|| Pdf::new().unwrap());
+
+/// A fixed moment (Italian summer time), so that dates in the documents are known.
+fn options() -> RenderOptions {
+    RenderOptions { now: Some(datetime!(2026-07-14 10:30 +2)), ..RenderOptions::default() }
+}
+
+/// Renders with [`options`]; with `ARGINE_PDF_DUMP_DIR` set, also writes `DIR/NAME.pdf` to look at.
+fn render(name: &str, source: &str, files: &[(&str, &[u8])]) -> Rendered {
+    let rendered = match ENGINE.render_with(source, files, &options()) {
+        Ok(rendered) => rendered,
+        Err(e) => panic!("render failed: {e}"),
+    };
+    if let Some(dir) = std::env::var_os("ARGINE_PDF_DUMP_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.pdf")), &rendered.pdf).unwrap();
+    }
+    rendered
+}
+
+/// Whether poppler's tools can be run; see the module documentation.
+fn have_tools() -> bool {
+    let missing: Vec<&str> = ["pdfinfo", "pdftotext", "pdffonts"]
+        .into_iter()
+        .filter(|tool| Command::new(tool).arg("-v").output().is_err())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var("ARGINE_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "ARGINE_REQUIRE_TOOLS=1 but {} not found: apt-get install poppler-utils",
+        missing.join(", ")
+    );
+    // Once, and past libtest's capture of `eprintln!`, so that it shows in a passing run.
+    static SAID: Once = Once::new();
+    SAID.call_once(|| {
+        let message = format!(
+            "\nSKIPPED reading PDFs back: {} not found (apt-get install poppler-utils; \
+             ARGINE_REQUIRE_TOOLS=1 makes this a failure)\n",
+            missing.join(", ")
+        );
+        let _ = std::io::stderr().write_all(message.as_bytes());
+    });
+    false
+}
+
+/// Runs a poppler tool on the PDF (through a temporary file) and returns its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    file.write_all(pdf).unwrap();
+    let mut command = Command::new(tool);
+    command.args(args).arg(file.path());
+    if tool == "pdftotext" {
+        command.arg("-"); // to standard output
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn text_of(pdf: &[u8]) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+}
+
+/// The value of one `pdfinfo` field, e.g. "Pages".
+fn info(pdf: &[u8], field: &str) -> String {
+    let out = poppler("pdfinfo", &["-enc", "UTF-8"], pdf);
+    let prefix = format!("{field}:");
+    out.lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .map(|value| value.trim().to_owned())
+        .unwrap_or_else(|| panic!("pdfinfo has no {field}:\n{out}"))
+}
+
+/// Collapses runs of white space, as text extraction breaks lines where the layout does.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const MAP_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">
+  <rect x="2" y="2" width="116" height="56" fill="#deebf7" stroke="#08519c" stroke-width="2"/>
+  <circle cx="40" cy="30" r="14" fill="#3182bd"/>
+  <path d="M70 45 L90 15 L110 45 Z" fill="#08519c"/>
+</svg>"##;
+
+const REPORT: &str = r#"#import "/argine.typ": documento, tabella
+#let data = json("data.json")
+#show: documento.with(title: data.title, source: data.source, author: "argine", lang: data.lang)
+
+= Quadro territoriale
+Comuni censiti nella provincia.
+
+#tabella(
+  columns: (("comune", "Comune"), ("pop", "Popolazione"), ("note", "Note")),
+  rows: data.rows,
+  widths: (2fr, 1fr, 2fr),
+)
+
+#figure(image("map.svg", width: 6cm, alt: "Mappa dei comuni"), caption: [Mappa])
+"#;
+
+fn report_data(lang: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "title": "Relazione territoriale 2026",
+        "source": "Fonte: ISTAT, elaborazione argine",
+        "lang": lang,
+        "rows": [
+            {"comune": "Latina", "pop": 127_564, "note": "capoluogo"},
+            {"comune": "Sabaudia", "pop": 20_353, "note": null},
+            {"comune": "Fondi", "pop": 39_678, "note": "Agro Pontino"},
+        ],
+    }))
+    .unwrap()
+}
+
+#[test]
+fn engine_is_shareable() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<Pdf>();
+}
+
+#[test]
+fn report_with_title_table_and_svg_image() {
+    let data = report_data("it");
+    let rendered = render("report", REPORT, &[("data.json", &data), ("map.svg", MAP_SVG.as_bytes())]);
+    assert!(rendered.pdf.starts_with(b"%PDF-"));
+    assert_eq!(rendered.pages, 1);
+    assert!(rendered.warnings.is_empty(), "warnings: {:?}", rendered.warnings);
+    if !have_tools() {
+        return;
+    }
+    let pdf = &rendered.pdf;
+    assert_eq!(info(pdf, "Pages"), "1");
+    assert_eq!(info(pdf, "Title"), "Relazione territoriale 2026");
+    assert_eq!(info(pdf, "Author"), "argine");
+    assert_eq!(info(pdf, "Page size"), "595.276 x 841.89 pts (A4)");
+    assert_eq!(info(pdf, "Tagged"), "yes");
+    assert!(info(pdf, "CreationDate").contains("2026"), "{}", info(pdf, "CreationDate"));
+    let text = squash(&text_of(pdf));
+    for expected in [
+        "Relazione territoriale 2026",
+        "14/07/2026", // header: the date of `now`
+        "Comune",
+        "Popolazione",
+        "Latina",
+        "127564",
+        "capoluogo",
+        "Sabaudia",
+        "20353",
+        "Fondi",
+        "Agro Pontino",
+        "Fonte: ISTAT, elaborazione argine",
+        "Pagina 1 di 1",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in the PDF text: {text}");
+    }
+    // The SVG is drawn as vector graphics (no raster image), and every font is embedded.
+    let fonts = poppler("pdffonts", &[], pdf);
+    assert!(fonts.contains("TitilliumWeb-Regular"), "{fonts}");
+    assert!(fonts.contains("TitilliumWeb-SemiBold"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        // name type encoding emb sub uni object ID: "emb" is the 4th column from the end.
+        assert_eq!(columns.get(columns.len().saturating_sub(5)), Some(&"yes"), "font not embedded: {line}");
+    }
+}
+
+/// The XMP metadata (written uncompressed, as PDF/A wants it readable) names the standards.
+fn xmp_says(pdf: &[u8], needle: &str) -> bool {
+    pdf.windows(needle.len()).any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn archival_by_default_accessible_on_request() {
+    let data = report_data("it");
+    let files: &[(&str, &[u8])] = &[("data.json", &data), ("map.svg", MAP_SVG.as_bytes())];
+    let archival = render("archival", REPORT, files).pdf;
+    assert!(xmp_says(&archival, "<pdfaid:part>2</pdfaid:part>"));
+    assert!(xmp_says(&archival, "<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(!xmp_says(&archival, "pdfuaid"));
+
+    let accessible = RenderOptions { conformance: Conformance::Accessible, ..options() };
+    let pdf = ENGINE.render_with(REPORT, files, &accessible).unwrap().pdf;
+    assert!(xmp_says(&pdf, "<pdfaid:conformance>A</pdfaid:conformance>"));
+    assert!(xmp_says(&pdf, "<pdfuaid:part>1</pdfuaid:part>"));
+
+    // PDF/UA refuses an image without alt text, and says where it is.
+    let no_alt = REPORT.replace(r#", alt: "Mappa dei comuni""#, "");
+    assert!(ENGINE.render_with(&no_alt, files, &options()).is_ok());
+    let error = ENGINE.render_with(&no_alt, files, &accessible).unwrap_err();
+    assert!(matches!(error, PdfError::Export(_)), "{error}");
+    assert!(error.to_string().contains("main.typ:14:"), "{error}");
+    assert!(error.to_string().contains("missing alt text"), "{error}");
+}
+
+#[test]
+fn english_page_numbers() {
+    let data = report_data("en");
+    let rendered = render("report-en", REPORT, &[("data.json", &data), ("map.svg", MAP_SVG.as_bytes())]);
+    if !have_tools() {
+        return;
+    }
+    let text = squash(&text_of(&rendered.pdf));
+    assert!(text.contains("Page 1 of 1"), "{text}");
+    assert!(!text.contains("Pagina"), "{text}");
+}
+
+#[test]
+fn text_from_json_is_never_markup() {
+    let hostile = r#"#panic("x") *bold* $x$ <lbl> @ref _emph_ [link](x) #image("/etc/passwd") \ // end"#;
+    let data = serde_json::to_vec(&json!({"title": hostile, "body": hostile, "source": hostile})).unwrap();
+    let source = r#"#import "/argine.typ": documento
+#let data = json("data.json")
+#show: documento.with(title: data.title, source: data.source)
+Testo: #data.body
+"#;
+    let rendered = render("json-injection", source, &[("data.json", &data)]);
+    assert_eq!(rendered.pages, 1);
+    if !have_tools() {
+        return;
+    }
+    // Title (metadata, header, title block), body and footer all hold the string verbatim.
+    assert_eq!(info(&rendered.pdf, "Title"), hostile);
+    let text = squash(&text_of(&rendered.pdf));
+    assert!(text.contains(&format!("Testo: {hostile}")), "{text}");
+    // Title block, body, footer. (Text extraction may split "[link](x)" in the small type of
+    // the footer, so compare without white space.)
+    let bare = |s: &str| s.split_whitespace().collect::<String>();
+    assert_eq!(bare(&text).matches(&bare(hostile)).count(), 3, "{text}");
+}
+
+#[test]
+fn names_in_many_scripts_render_and_extract() {
+    let names = [
+        "Çağrı Şahin — Nguyễn",
+        "Trần Văn Phước",
+        "Олена Шевченко",
+        "Bolzano/Bozen, Sankt Ulrich/Ortisei, Straße, Jäger, Öztürk",
+        "Forlì-Cesena, perché, Niccolò, Dalmazzò",
+        "José Muñoz, François Garçon, Łukasz Wróbel, Ştefan Ţurcanu, Ződ Győző",
+        "≤ 18 anni, ≥ 65 anni, 12 €",
+    ];
+    let data = serde_json::to_vec(&json!({"names": names})).unwrap();
+    let source = r#"#import "/argine.typ": documento
+#let data = json("data.json")
+#show: documento.with(title: "Nomi", source: "Prova")
+#for name in data.names [ - #name
+]
+*#data.names.at(0)* _#data.names.at(1)_
+"#;
+    let rendered = render("names", source, &[("data.json", &data)]);
+    assert!(rendered.warnings.is_empty(), "warnings: {:?}", rendered.warnings);
+    if !have_tools() {
+        return;
+    }
+    let text = squash(&text_of(&rendered.pdf));
+    for name in names {
+        assert!(text.contains(name), "{name:?} not in the PDF text: {text}");
+    }
+    // Titillium Web lacks ư/ớ and Cyrillic: DejaVu Sans, embedded, fills in.
+    let fonts = poppler("pdffonts", &[], &rendered.pdf);
+    assert!(fonts.contains("DejaVuSans"), "{fonts}");
+}
+
+#[test]
+fn compile_errors_name_the_line() {
+    let source = "= Titolo\n\nTesto con #undefined_thing qui.\n";
+    let error = ENGINE.render(source, &[]).unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, PdfError::Compile(_)), "{message}");
+    assert!(message.contains("main.typ:3:"), "{message}");
+    assert!(message.contains("unknown variable: undefined_thing"), "{message}");
+    let first = &error.diagnostics()[0];
+    assert_eq!((first.file.as_deref(), first.line, first.column), (Some("main.typ"), Some(3), Some(12)));
+
+    // An error inside the house style names it, and a direct call says where it came from
+    // (typst records no trace for the `#show: documento.with(..)` form).
+    for (source, called_from) in [
+        ("#import \"/argine.typ\": documento\n#show: documento.with(lang: \"fr\")\nx\n", None),
+        ("#import \"/argine.typ\": documento\n#documento(lang: \"fr\")[x]\n", Some("main.typ:2:")),
+    ] {
+        let message = ENGINE.render(source, &[]).unwrap_err().to_string();
+        assert!(message.contains(&format!("{HOUSE_STYLE_FILE}:")), "{message}");
+        assert!(message.contains("lang must be \"it\" or \"en\", not \"fr\""), "{message}");
+        if let Some(place) = called_from {
+            assert!(message.contains(&format!("while calling `documento` ({place}")), "{message}");
+        }
+    }
+
+    // A syntax error in a JSON file points into that file.
+    let error = ENGINE.render("#json(\"data.json\")", &[("data.json", b"{\n  \"a\": 1,\n  oops\n}")]).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("data.json:3:"), "{message}");
+}
+
+#[test]
+fn nothing_outside_the_virtual_files() {
+    for (source, expected) in [
+        ("#import \"@preview/cetz:0.3.4\": canvas", "package not found"),
+        ("#image(\"/etc/hostname\")", "not found"),
+        ("#read(\"../../Cargo.toml\")", "Cargo.toml"),
+        ("#json(\"missing.json\")", "missing.json"),
+    ] {
+        let error = ENGINE.render(source, &[]).unwrap_err();
+        assert!(matches!(error, PdfError::Compile(_)), "{source}: {error}");
+        assert!(error.to_string().contains(expected), "{source}: {error}");
+    }
+}
+
+#[test]
+fn bad_virtual_file_names_are_refused() {
+    for name in ["main.typ", "/argine.typ", "../x.json"] {
+        let error = ENGINE.render("x", &[(name, b"{}")]).unwrap_err();
+        assert!(matches!(error, PdfError::File { .. }), "{name}: {error}");
+    }
+    let error = ENGINE.render("x", &[("a.json", b"{}"), ("/a.json", b"{}")]).unwrap_err();
+    assert!(error.to_string().contains("passed twice"), "{error}");
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let data = report_data("it");
+    let files: &[(&str, &[u8])] = &[("data.json", &data), ("map.svg", MAP_SVG.as_bytes())];
+    assert_eq!(render("same-1", REPORT, files).pdf, render("same-2", REPORT, files).pdf);
+}
+
+/// A long table: `rows` records, header repeated on every page.
+fn long_table(rows: usize) -> (String, Vec<u8>) {
+    let records: Vec<_> = (1..=rows)
+        .map(|i| json!({"n": i, "nome": format!("Riga {i}"), "comune": "Latina", "stato": "aperto"}))
+        .collect();
+    let data = serde_json::to_vec(&json!({"rows": records})).unwrap();
+    let source = r#"#import "/argine.typ": documento, tabella
+#let data = json("data.json")
+#show: documento.with(title: "Elenco dei casi", source: "Fonte: argine")
+#tabella(
+  columns: (("n", "N."), ("nome", "Nome"), ("comune", "Comune"), ("stato", "Stato")),
+  rows: data.rows,
+  widths: (auto, 2fr, 1fr, 1fr),
+)
+"#
+    .to_owned();
+    (source, data)
+}
+
+/// Rows that fill 30 pages with the house style at the time of writing (≈ 40 a page).
+const ROWS_FOR_30_PAGES: usize = 1_310;
+
+#[test]
+fn long_table_pages() {
+    let (source, data) = long_table(ROWS_FOR_30_PAGES);
+    let rendered = render("long-table", &source, &[("data.json", &data)]);
+    let pages = rendered.pages;
+    assert!((25..=35).contains(&pages), "{pages} pages: the house style changed a lot, retune ROWS_FOR_30_PAGES");
+    if !have_tools() {
+        return;
+    }
+    assert_eq!(info(&rendered.pdf, "Pages"), pages.to_string());
+    let text = text_of(&rendered.pdf);
+    for page in 1..=pages {
+        assert!(text.contains(&format!("Pagina {page} di {pages}")), "no footer for page {page}");
+    }
+    assert!(!text.contains(&format!("Pagina {} di", pages + 1)));
+    // The header row repeats on every page; every record is there once.
+    assert_eq!(text.matches("Stato").count(), pages);
+    assert!(text.contains(&format!("Riga {ROWS_FOR_30_PAGES}")));
+    assert_eq!(text.matches("aperto").count(), ROWS_FOR_30_PAGES);
+}
+
+/// Render timings (run in release): engine construction, a 1-page and a 30-page document.
+/// Every run renders different data: typst memoises layout across renders, and repeating the
+/// same document would time its cache.
+#[test]
+#[ignore = "timings, not a check: run with --release -- --ignored --nocapture"]
+fn timings() {
+    let started = Instant::now();
+    let engine = Pdf::new().unwrap();
+    println!("Pdf::new: {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+
+    for (name, rows) in [("1 page", None), ("30 pages", Some(ROWS_FOR_30_PAGES))] {
+        let mut times = Vec::new();
+        let (mut size, mut pages) = (0, 0);
+        for run in 0..7 {
+            let (source, data) = match rows {
+                None => (REPORT.to_owned(), report_data("it")),
+                Some(rows) => long_table(rows),
+            };
+            // Make every cell new: the run number in front of each "Riga"/"Latina".
+            let data = String::from_utf8(data)
+                .unwrap()
+                .replace("Riga", &format!("R{run}"))
+                .replace("Latina", &format!("L{run}"));
+            let files: &[(&str, &[u8])] = &[("data.json", data.as_bytes()), ("map.svg", MAP_SVG.as_bytes())];
+            let started = Instant::now();
+            let rendered = engine.render_with(&source, files, &RenderOptions::default()).unwrap();
+            times.push(started.elapsed().as_secs_f64() * 1e3);
+            (size, pages) = (rendered.pdf.len(), rendered.pages);
+        }
+        let first = times.remove(0);
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{name}: {pages} pages, {} KiB; first render {first:.0} ms; next 6: median {:.0} ms, fastest {:.0} ms, slowest {:.0} ms",
+            size / 1024,
+            times[3],
+            times[0],
+            times[5]
+        );
+    }
+}
