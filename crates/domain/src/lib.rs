@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod census;
 pub mod crypto;
 pub mod email;
 pub mod network;

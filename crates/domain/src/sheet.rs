@@ -23,6 +23,8 @@ pub enum SheetError {
     Csv { row: usize, message: String },
     #[error("the table has {0} rows; at most {1} are accepted")]
     TooManyRows(usize, usize),
+    #[error("the table has {0} columns; at most {1} are accepted")]
+    TooManyColumns(usize, usize),
 }
 
 /// Rows accepted in one upload.
@@ -102,6 +104,8 @@ fn excel_date(serial: f64) -> Option<String> {
     // Julian day of 1899-12-30 is 2415019.
     #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
     let days = serial.floor() as i32;
+    // Serials 1–59 are before Excel's fictitious 29 Feb 1900, so one day later than the count.
+    let days = if days < 60 { days + 1 } else { days };
     let d = time::Date::from_julian_day(2_415_019 + days).ok()?;
     Some(format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
 }
@@ -141,6 +145,110 @@ fn read_workbook(bytes: &[u8]) -> Result<Table, SheetError> {
         }
     }
     Ok(Table { headers, rows })
+}
+
+/// Rows (blank ones included) read from one sheet by [`read_workbook_sheets`].
+pub const MAX_SHEET_ROWS: usize = 50_000;
+/// Columns read from one sheet by [`read_workbook_sheets`].
+pub const MAX_SHEET_COLUMNS: usize = 1_000;
+/// Cells (blank padding included) kept from one workbook by [`read_workbook_sheets`].
+const MAX_WORKBOOK_CELLS: usize = 5_000_000;
+
+/// One sheet as a grid of text from cell A1: `grid[r][c]` is the cell on spreadsheet row `r + 1`
+/// and column `c + 1` (rows end at their last non-empty cell; trailing empty rows are dropped).
+pub type SheetGrid = Vec<Vec<String>>;
+
+/// Reads every sheet of a workbook (XLSX, XLS, ODS), in workbook order, as text grids anchored
+/// at A1 (so the row index + 1 is the row number the user sees). Cells become text as in
+/// [`read`]. XLSX is read cell by cell, so a file that places one cell far away (row 1,000,000)
+/// is refused instead of allocating the whole range; past [`MAX_SHEET_ROWS`] rows,
+/// [`MAX_SHEET_COLUMNS`] columns or a few million cells in all, the file is refused.
+pub fn read_workbook_sheets(bytes: &[u8]) -> Result<Vec<(String, SheetGrid)>, SheetError> {
+    use calamine::Reader;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SheetError::Empty);
+    }
+    if !looks_like_zip_or_ole(bytes) {
+        return Err(SheetError::Format("not an XLSX, XLS or ODS workbook".into()));
+    }
+    let mut budget = MAX_WORKBOOK_CELLS;
+    if bytes.starts_with(b"PK\x03\x04")
+        && let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes))
+    {
+        let mut out = Vec::new();
+        for name in xlsx.sheet_names() {
+            let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| SheetError::Format(e.to_string()))?;
+            let mut grid = SheetGrid::new();
+            while let Some(cell) = reader.next_cell().map_err(|e| SheetError::Format(e.to_string()))? {
+                let (r, c) = cell.get_position();
+                let text = workbook_cell_text(&calamine::Data::from(cell.get_value().clone()));
+                put_cell(
+                    &mut grid,
+                    &mut budget,
+                    usize::try_from(r).unwrap_or(usize::MAX),
+                    usize::try_from(c).unwrap_or(usize::MAX),
+                    text,
+                )?;
+            }
+            out.push((name, grid));
+        }
+        return Ok(out);
+    }
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Format(e.to_string()))?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| SheetError::Format(e.to_string()))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut grid = SheetGrid::new();
+        for (i, row) in range.rows().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                let r = usize::try_from(r0).unwrap_or(usize::MAX).saturating_add(i);
+                let col = usize::try_from(c0).unwrap_or(usize::MAX).saturating_add(j);
+                put_cell(&mut grid, &mut budget, r, col, workbook_cell_text(c))?;
+            }
+        }
+        out.push((name, grid));
+    }
+    Ok(out)
+}
+
+/// A cell as [`read_workbook_sheets`] gives it: as [`read`] does, except booleans, which are
+/// `TRUE`/`FALSE` as the spreadsheet shows them (and as pyxform reads them).
+fn workbook_cell_text(c: &calamine::Data) -> String {
+    match c {
+        calamine::Data::Bool(true) => "TRUE".to_owned(),
+        calamine::Data::Bool(false) => "FALSE".to_owned(),
+        _ => cell_text(c),
+    }
+}
+
+fn put_cell(grid: &mut SheetGrid, budget: &mut usize, r: usize, c: usize, text: String) -> Result<(), SheetError> {
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    if r >= MAX_SHEET_ROWS {
+        return Err(SheetError::TooManyRows(r.saturating_add(1), MAX_SHEET_ROWS));
+    }
+    if c >= MAX_SHEET_COLUMNS {
+        return Err(SheetError::TooManyColumns(c.saturating_add(1), MAX_SHEET_COLUMNS));
+    }
+    let new_rows = (r + 1).saturating_sub(grid.len());
+    let row_len = grid.get(r).map_or(0, Vec::len);
+    let new_cells = new_rows + (c + 1).saturating_sub(row_len);
+    if new_cells > *budget {
+        return Err(SheetError::Format("the workbook has too many cells".into()));
+    }
+    *budget -= new_cells;
+    if grid.len() <= r {
+        grid.resize_with(r + 1, Vec::new);
+    }
+    let row = &mut grid[r];
+    if row.len() <= c {
+        row.resize(c + 1, String::new());
+    }
+    row[c] = text;
+    Ok(())
 }
 
 /// Neutralises a cell that a spreadsheet program would run as a formula (CSV/XLSX injection):
@@ -197,9 +305,49 @@ mod tests {
     }
 
     #[test]
+    fn excel_dates_around_1900() {
+        assert_eq!(excel_date(1.0).as_deref(), Some("1900-01-01"));
+        assert_eq!(excel_date(59.0).as_deref(), Some("1900-02-28"));
+        assert_eq!(excel_date(61.0).as_deref(), Some("1900-03-01"));
+        assert_eq!(excel_date(45_429.0).as_deref(), Some("2024-05-17"));
+    }
+
+    #[test]
     fn formula_injection_is_neutralised() {
         assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(safe_cell("+39 0376"), "'+39 0376");
         assert_eq!(safe_cell("Mantova"), "Mantova");
+    }
+
+    #[test]
+    fn all_sheets_from_a1_and_far_cells_refused() {
+        use rust_xlsxwriter::Workbook;
+        let mut wb = Workbook::new();
+        let a = wb.add_worksheet().set_name("survey").unwrap();
+        a.write_string(2, 1, "B3").unwrap();
+        a.write_number(3, 0, 7.0).unwrap();
+        a.write_string(4, 0, "   ").unwrap();
+        wb.add_worksheet().set_name("Choices").unwrap().write_string(0, 0, "list_name").unwrap();
+        wb.add_worksheet().set_name("empty").unwrap();
+        let sheets = read_workbook_sheets(&wb.save_to_buffer().unwrap()).unwrap();
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["survey", "Choices", "empty"]);
+        assert_eq!(sheets[0].1, vec![vec![], vec![], vec![String::new(), "B3".into()], vec!["7".into()]]);
+        assert_eq!(sheets[1].1, vec![vec!["list_name".to_owned()]]);
+        assert!(sheets[2].1.is_empty());
+
+        let mut wb = Workbook::new();
+        wb.add_worksheet().write_string(1_000_000, 0, "far").unwrap();
+        assert_eq!(
+            read_workbook_sheets(&wb.save_to_buffer().unwrap()),
+            Err(SheetError::TooManyRows(1_000_001, MAX_SHEET_ROWS))
+        );
+        let mut wb = Workbook::new();
+        wb.add_worksheet().write_string(0, 5_000, "wide").unwrap();
+        assert_eq!(
+            read_workbook_sheets(&wb.save_to_buffer().unwrap()),
+            Err(SheetError::TooManyColumns(5_001, MAX_SHEET_COLUMNS))
+        );
+        assert!(matches!(read_workbook_sheets(b"a,b\n"), Err(SheetError::Format(_))));
     }
 }

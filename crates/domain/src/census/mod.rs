@@ -1,0 +1,6 @@
+//! The census of Comuni: XLSForm questionnaires ([`xlsform`]) and the one evaluator of the
+//! expressions they use ([`expr`]) — relevance, constraints, calculations — shared by the
+//! server's validation and the live web form.
+
+pub mod expr;
+pub mod xlsform;
