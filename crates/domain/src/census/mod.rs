@@ -2,5 +2,6 @@
 //! expressions they use ([`expr`]) — relevance, constraints, calculations — shared by the
 //! server's validation and the live web form.
 
+pub mod answers;
 pub mod expr;
 pub mod xlsform;
