@@ -462,3 +462,65 @@ async fn territory_import_applies_atomically_on_both_databases() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn census_form_versions_are_immutable_and_unique() {
+    use argine_storage::census::{self, NewFormVersion};
+    on_both(|db| async move {
+        let o = org(&db, "ANCI", Jurisdiction::National).await;
+        let u = user(&db, o, "s@anci.it").await;
+        let workbook = b"PK\x03\x04 not really a workbook, but bytes".to_vec();
+        let v1 = NewFormVersion {
+            form_key: "incas_2021",
+            version: "2021-10",
+            title: "Condizioni abitative",
+            source: &workbook,
+            definition: r#"{"id":"incas_2021"}"#,
+            questions: 42,
+        };
+        let mut tx = db.begin().await.unwrap();
+        let id1 = census::add_version(&mut tx, &v1, Some(u)).await.unwrap();
+        tx.commit().await.unwrap();
+        // The same version number again is refused, and the refusal changes nothing.
+        let mut tx = db.begin().await.unwrap();
+        let err = census::add_version(&mut tx, &NewFormVersion { questions: 1, ..v1 }, Some(u)).await.unwrap_err();
+        assert!(matches!(err, StorageError::Conflict(ref c) if c.contains("census_form_versions")), "{err:?}");
+        drop(tx);
+        let mut tx = db.begin().await.unwrap();
+        let id2 = census::add_version(
+            &mut tx,
+            &NewFormVersion { version: "2022-01", title: "Condizioni abitative (2022)", ..v1 },
+            Some(u),
+        )
+        .await
+        .unwrap();
+        census::publish(&mut tx, id1, u).await.unwrap();
+        let first = census::version(&mut tx, id1).await.unwrap().published_at;
+        census::publish(&mut tx, id1, u).await.unwrap();
+        assert_eq!(
+            census::version(&mut tx, id1).await.unwrap().published_at,
+            first,
+            "publishing twice keeps the stamp"
+        );
+        assert!(matches!(census::publish(&mut tx, 9_999, u).await, Err(StorageError::NotFound)));
+        tx.commit().await.unwrap();
+
+        let mut conn = db.pool().acquire().await.unwrap();
+        let forms = census::forms(&mut conn).await.unwrap();
+        assert_eq!(forms.len(), 1);
+        assert_eq!(forms[0].versions, 2);
+        assert_eq!(forms[0].title, "Condizioni abitative (2022)");
+        assert_eq!(forms[0].latest_version_id, id2);
+        assert_eq!(forms[0].published_version_id, Some(id1));
+        let vs = census::versions(&mut conn, forms[0].id).await.unwrap();
+        assert_eq!(vs.iter().map(|v| v.id).collect::<Vec<_>>(), vec![id2, id1]);
+        let v = census::version(&mut conn, id1).await.unwrap();
+        assert_eq!((v.version.as_str(), v.questions, v.form_key.as_str()), ("2021-10", 42, "incas_2021"));
+        assert!(v.is_published());
+        assert_eq!(v.definition, r#"{"id":"incas_2021"}"#);
+        assert_eq!(census::version_source(&mut conn, id1).await.unwrap(), workbook);
+        assert_eq!(v.source_sha256.len(), 64);
+        assert!(matches!(census::version(&mut conn, 9_999).await, Err(StorageError::NotFound)));
+    })
+    .await;
+}
