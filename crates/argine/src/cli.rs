@@ -69,6 +69,9 @@ pub enum Command {
     /// Territorial reference data (ISTAT).
     #[command(subcommand)]
     Territory(TerritoryCmd),
+    /// The national census of Comuni.
+    #[command(subcommand)]
+    Census(CensusCmd),
     /// Write an online, consistent copy of the SQLite database.
     Backup {
         /// Destination file (must not exist).
@@ -179,6 +182,46 @@ pub enum TerritoryCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum CensusCmd {
+    /// Questionnaires (XLSForm).
+    #[command(subcommand)]
+    Form(FormCmd),
+    /// Create the synthetic national census: a closed campaign to the 7,904 Comuni of 2021
+    /// whose answers reproduce every published InCaS figure (same seed, same answers).
+    Synth {
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+        /// The questionnaire version to answer (default: the newest published incas_2021).
+        #[arg(long)]
+        form_version: Option<i64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FormCmd {
+    /// Import an XLSForm workbook as a new version; prints its id, or every problem found
+    /// (sheet, row, column) and exits 1 without storing anything.
+    Import {
+        file: PathBuf,
+        /// Publish the new version at once.
+        #[arg(long)]
+        publish: bool,
+    },
+    /// The questionnaires and their versions.
+    List,
+    /// Write a stored version back as an XLSForm workbook (regenerated from the parsed form;
+    /// --original writes the uploaded file byte for byte).
+    Export {
+        #[arg(long)]
+        version: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        original: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Verify the hash chain; exits 1 and names the entry where it breaks.
     Verify,
@@ -231,6 +274,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Territory(cmd) => territory(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await,
+        Command::Census(CensusCmd::Form(cmd)) => {
+            census_form(Config::load(cli.global.config.as_deref(), &overrides)?, cmd).await
+        }
+        Command::Census(CensusCmd::Synth { seed, form_version }) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            let db = startup::open_db(&cfg).await?;
+            let version = match form_version {
+                Some(v) => v,
+                None => {
+                    let mut conn = db.pool().acquire().await?;
+                    argine_storage::census::forms(&mut conn)
+                        .await?
+                        .into_iter()
+                        .find(|f| f.form_key == "incas_2021")
+                        .and_then(|f| f.published_version_id)
+                        .context("no published incas_2021 questionnaire: import data/census/incas_2021.xlsx with --publish, or pass --form-version")?
+                }
+            };
+            let mut tx = db.begin().await?;
+            let out = crate::census::load_synthetic(&mut tx, version, seed, None).await?;
+            let details = serde_json::json!({"seed": seed, "invited": out.invited, "submitted": out.submitted});
+            audit::append(
+                &mut tx,
+                &cli_entry("census.campaign.synth", "census_campaign", out.campaign_id.to_string(), details),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("{}", out.campaign_id);
+            eprintln!("campaign {}: {} Comuni invited, {} responses", out.campaign_id, out.invited, out.submitted);
+            db.close().await;
+            Ok(())
+        }
         Command::Backup { out } => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
             backup(&cfg, &out).await
@@ -547,6 +622,84 @@ async fn territory(cfg: Config, cmd: TerritoryCmd) -> anyhow::Result<()> {
                     a.new_comuni, a.changed, a.suppressed, a.new_provinces, a.repointed_units
                 );
             }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn census_form(cfg: Config, cmd: FormCmd) -> anyhow::Result<()> {
+    use argine_storage::census;
+    use argine_web::census::forms::{self, ImportFailure};
+    let db = startup::open_db(&cfg).await?;
+    match cmd {
+        FormCmd::Import { file, publish } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let prepared = match forms::prepare(&bytes, &name) {
+                Ok(p) => p,
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{}: {e}", file.display());
+                    }
+                    bail!("{} is not a valid XLSForm ({} problems): nothing was stored", file.display(), errors.len());
+                }
+            };
+            for w in &prepared.warnings {
+                eprintln!("{}: warning: {w}", file.display());
+            }
+            let mut tx = db.begin().await?;
+            let entry = cli_entry("census.form.import", "census_form_version", String::new(), serde_json::json!({}));
+            let id = match forms::store(&mut tx, &prepared, &bytes, None, entry).await {
+                Ok(id) => id,
+                Err(ImportFailure::VersionExists { form_key, version }) => {
+                    bail!(
+                        "questionnaire {form_key} already has a version {version}: change settings.version and import again"
+                    )
+                }
+                Err(ImportFailure::Invalid(errors)) => bail!("{} problems", errors.len()),
+                Err(ImportFailure::Storage(e)) => return Err(e.into()),
+            };
+            if publish {
+                census::publish(&mut tx, id, None).await?;
+                let details = serde_json::json!({"form_id": prepared.form_key, "version": prepared.version});
+                audit::append(
+                    &mut tx,
+                    &cli_entry("census.form.publish", "census_form_version", id.to_string(), details),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            println!("{id}");
+            eprintln!(
+                "imported {} version {} as form version {id} ({} questions){}",
+                prepared.form_key,
+                prepared.version,
+                prepared.form.question_count(),
+                if publish { ", published" } else { "" }
+            );
+        }
+        FormCmd::List => {
+            let mut conn = db.pool().acquire().await?;
+            for f in census::forms(&mut conn).await? {
+                println!("{}\t{}", f.form_key, f.title);
+                for v in census::versions(&mut conn, f.id).await? {
+                    let state = if v.is_published() { "published" } else { "draft" };
+                    println!("  version id {}\t{}\t{state}\t{} questions", v.id, v.version, v.questions);
+                }
+            }
+        }
+        FormCmd::Export { version, out, original } => {
+            let mut conn = db.pool().acquire().await?;
+            let v = census::version(&mut conn, version).await.with_context(|| format!("form version {version}"))?;
+            let bytes = if original {
+                census::version_source(&mut conn, version).await?
+            } else {
+                let form: argine_domain::census::xlsform::Form = serde_json::from_str(&v.definition)?;
+                argine_reports::xlsx::write_workbook(&argine_domain::census::xlsform::to_sheets(&form))?
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("wrote {} ({} version {})", out.display(), v.form_key, v.version);
         }
     }
     db.close().await;

@@ -175,6 +175,8 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     }
     let coordinator = accounts::find_by_email(&mut tx, ACCOUNTS[2].1).await?.context("demo coordinator")?;
     seed_network(&mut tx, coordinator.id).await?;
+    let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
+    seed_census(&mut tx, secretariat.id).await?;
     let admin = accounts::find_by_email(&mut tx, ACCOUNTS[0].1).await?.context("demo admin")?;
     let api_token = token::new_secret("argn_");
     tokens::create(
@@ -199,6 +201,72 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     .await?;
     tx.commit().await?;
     Ok(DemoCredentials { url: url.to_owned(), accounts: accounts_out, api_token })
+}
+
+/// The default questionnaire of the census, as shipped in the repository.
+pub const INCAS_2021_XLSX: &[u8] = include_bytes!("../../../data/census/incas_2021.xlsx");
+
+/// The 2021 InCaS questionnaire, imported and published by the secretariat.
+async fn seed_census(tx: &mut argine_storage::Tx, by: i64) -> anyhow::Result<i64> {
+    use argine_web::census::forms::{self, ImportFailure};
+    let prepared = forms::prepare(INCAS_2021_XLSX, "incas_2021.xlsx")
+        .map_err(|e| anyhow::anyhow!("the shipped questionnaire is invalid: {} problems", e.len()))?;
+    let entry =
+        argine_storage::audit::NewEntry { actor_user_id: Some(by), actor_label: "demo".into(), ..Default::default() };
+    let id = match forms::store(tx, &prepared, INCAS_2021_XLSX, Some(by), entry).await {
+        Ok(id) => id,
+        Err(ImportFailure::Storage(e)) => return Err(e.into()),
+        Err(e) => anyhow::bail!("storing the shipped questionnaire: {e:?}"),
+    };
+    argine_storage::census::publish(tx, id, Some(by)).await?;
+    Ok(id)
+}
+
+/// The synthetic 2021 census on the shipped questionnaire (seed 2021). Not part of [`seed`],
+/// which every integration test runs: the tests that need it call
+/// [`crate::census::load_synthetic`] themselves.
+pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::census::SynthOutcome> {
+    let mut conn = state.db.pool().acquire().await?;
+    let version = argine_storage::census::forms(&mut conn)
+        .await?
+        .into_iter()
+        .find(|f| f.form_key == "incas_2021")
+        .and_then(|f| f.published_version_id)
+        .context("the demo questionnaire")?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
+    let out = crate::census::load_synthetic(&mut tx, version, 2021, Some(secretariat.id)).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// An open campaign of the shipped questionnaire to the Comuni of the provinces of Foggia and
+/// Mantova; returns San Severo's secret link token.
+pub async fn seed_open_campaign(state: &AppState) -> anyhow::Result<String> {
+    let mut conn = state.db.pool().acquire().await?;
+    let version = argine_storage::census::forms(&mut conn)
+        .await?
+        .into_iter()
+        .find(|f| f.form_key == "incas_2021")
+        .and_then(|f| f.published_version_id)
+        .context("the demo questionnaire")?;
+    drop(conn);
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
+    let territory = state.territory();
+    let mut tx = state.db.begin().await?;
+    let (_, links) = crate::census::open_campaign(
+        &mut tx,
+        &territory,
+        "Rilevazione 2026 - Province di Foggia e Mantova",
+        version,
+        &["071", "020"],
+        today + time::Duration::days(30),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    links.into_iter().find(|(code, _)| code == "071051").map(|(_, t)| t).context("San Severo's link")
 }
 
 async fn org_id(tx: &mut argine_storage::Tx, name: &str) -> anyhow::Result<i64> {
@@ -450,8 +518,10 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
     let host = cfg.listen.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     let url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", app.port()));
     let creds = seed(app.state(), &url).await?;
+    let census = seed_synthetic_census(app.state()).await?;
+    let census_link = seed_open_campaign(app.state()).await?;
     let path = cfg.data_dir.join("demo-credentials.txt");
-    write_private(&path, &creds.to_file_text())?;
+    write_private(&path, &format!("{}census_link={url}/risposta/{census_link}\n", creds.to_file_text()))?;
     println!("argine demo — {url}");
     println!();
     for a in &creds.accounts {
@@ -464,6 +534,12 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
         );
     }
     println!("  API token (read): {}", creds.api_token);
+    println!();
+    println!(
+        "Synthetic census 2021: {} Comuni invited, {} responses (campaign {}).",
+        census.invited, census.submitted, census.campaign_id
+    );
+    println!("Census 2026 (open), the Comune of San Severo answers at {url}/risposta/{census_link}");
     println!();
     println!("Credentials written to {}. Outgoing e-mail is written to {}.", path.display(), cfg.mail_dir().display());
     if serve {

@@ -198,3 +198,21 @@ fn xlsx_made_with_rust_xlsxwriter() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(codes, [(Some(3), "invalid-name"), (Some(2), "unmatched-begin")]);
     Ok(())
 }
+
+#[test]
+fn census_form_summary_helpers() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/census/incas_2021.xlsx"))
+        .unwrap_or_else(|e| panic!("the default questionnaire must be in the repo: {e}"));
+    let Ok(form) = argine_domain::census::xlsform::parse_xlsx(&bytes) else {
+        panic!("the default questionnaire must be valid")
+    };
+    assert_eq!(
+        form.display_title("x"),
+        "Le condizioni abitative dei migranti che lavorano nel settore agro-alimentare"
+    );
+    assert_eq!(form.language_for("en"), "English (en)");
+    assert_eq!(form.language_for("it"), "Italiano (it)");
+    assert_eq!(form.language_for("de"), "Italiano (it)");
+    let n = form.question_count();
+    assert!((30..200).contains(&n), "{n} questions");
+}

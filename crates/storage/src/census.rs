@@ -109,7 +109,7 @@ pub async fn add_version(conn: &mut AnyConnection, v: &NewFormVersion<'_>, by: O
 
 /// Stamps a version as published (the version used by campaigns). Publishing twice is a no-op
 /// that keeps the first stamp.
-pub async fn publish(conn: &mut AnyConnection, version_id: i64, by: i64) -> Result<()> {
+pub async fn publish(conn: &mut AnyConnection, version_id: i64, by: Option<i64>) -> Result<()> {
     let r = sqlx::query(
         "UPDATE census_form_versions SET published_at = COALESCE(published_at, $1),
                 published_by = COALESCE(published_by, $2) WHERE id = $3",
@@ -158,4 +158,421 @@ pub async fn version_source(conn: &mut AnyConnection, version_id: i64) -> Result
         .fetch_one(&mut *conn)
         .await?;
     Ok(bytes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns, invitations, responses
+
+/// A campaign as listed.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize)]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub form_version_id: i64,
+    pub universe: String,
+    pub opens_on: String,
+    pub deadline: String,
+    pub status: String,
+    pub reminders: i64,
+    pub reminder_days: i64,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewCampaign<'a> {
+    pub name: &'a str,
+    pub form_version_id: i64,
+    pub universe: &'a str,
+    pub opens_on: &'a str,
+    pub deadline: &'a str,
+    pub status: &'a str,
+    pub reminders: i64,
+    pub reminder_days: i64,
+}
+
+pub async fn create_campaign(conn: &mut AnyConnection, c: &NewCampaign<'_>, by: Option<i64>) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO census_campaigns
+             (name, form_version_id, universe, opens_on, deadline, status, reminders, reminder_days, created_by, created_at,
+              closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'closed' THEN $10 END) RETURNING id",
+    )
+    .bind(c.name)
+    .bind(c.form_version_id)
+    .bind(c.universe)
+    .bind(c.opens_on)
+    .bind(c.deadline)
+    .bind(c.status)
+    .bind(c.reminders)
+    .bind(c.reminder_days)
+    .bind(by)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+const CAMPAIGN_COLUMNS: &str = "SELECT id, name, form_version_id, universe, opens_on, deadline, status, reminders,
+        reminder_days, created_at, closed_at FROM census_campaigns";
+
+pub async fn campaigns(conn: &mut AnyConnection) -> Result<Vec<Campaign>> {
+    let sql = format!("{CAMPAIGN_COLUMNS} ORDER BY opens_on DESC, id DESC");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?)
+}
+
+pub async fn campaign(conn: &mut AnyConnection, id: i64) -> Result<Campaign> {
+    let sql = format!("{CAMPAIGN_COLUMNS} WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *conn).await?)
+}
+
+/// One Comune to invite, as it is on the day of the invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    pub comune_code: String,
+    pub comune_name: String,
+    pub province_code: String,
+    pub region_code: String,
+    pub email: Option<String>,
+    pub pec: Option<String>,
+    /// Unix time the invitation went out (None: not sent yet).
+    pub invited_at: Option<i64>,
+}
+
+/// Rows per multi-row INSERT (9 parameters each: well under SQLite's limit).
+const BATCH: usize = 500;
+
+/// Adds invitations in batches; returns their ids in input order. A comune invited twice to
+/// the same campaign is `Conflict("census_invitations…")` and the caller's transaction
+/// should be dropped.
+pub async fn add_invitations(conn: &mut AnyConnection, campaign_id: i64, list: &[NewInvitation]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(list.len());
+    for chunk in list.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO census_invitations
+                 (campaign_id, comune_code, comune_name, province_code, region_code, email, pec, invited_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 8;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+        for inv in chunk {
+            q = q
+                .bind(campaign_id)
+                .bind(inv.comune_code.clone())
+                .bind(inv.comune_name.clone())
+                .bind(inv.province_code.clone())
+                .bind(inv.region_code.clone())
+                .bind(inv.email.clone())
+                .bind(inv.pec.clone())
+                .bind(inv.invited_at);
+        }
+        let mut rows = q.fetch_all(&mut *conn).await?;
+        // RETURNING follows insertion order on both databases for a single VALUES list, but
+        // sort to be certain: ids grow with insertion.
+        rows.sort_unstable();
+        ids.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(ids)
+}
+
+/// A response to store: a draft saved, a submission, an import, or a synthetic answer.
+#[derive(Debug, Clone)]
+pub struct NewResponse {
+    pub invitation_id: i64,
+    pub form_version_id: i64,
+    pub answers: String,
+    pub submitted_at: Option<i64>,
+    pub source: &'static str,
+}
+
+/// Stores many responses at once (imports, the synthetic census) and stamps their
+/// invitations as started and (when submitted) submitted. Each invitation gets one response.
+pub async fn add_responses(conn: &mut AnyConnection, list: &[NewResponse]) -> Result<()> {
+    let t = now();
+    for chunk in list.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO census_responses
+                 (invitation_id, form_version_id, answers, status, source, updated_at, submitted_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 7;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7
+            ));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q
+                .bind(r.invitation_id)
+                .bind(r.form_version_id)
+                .bind(r.answers.clone())
+                .bind(if r.submitted_at.is_some() { "submitted" } else { "draft" })
+                .bind(r.source)
+                .bind(r.submitted_at.unwrap_or(t))
+                .bind(r.submitted_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    // One statement per kind of stamp, over the rows just written.
+    sqlx::query(
+        "UPDATE census_invitations SET
+             opened_at = COALESCE(opened_at, (SELECT COALESCE(r.submitted_at, r.updated_at) FROM census_responses r
+                                              WHERE r.invitation_id = census_invitations.id)),
+             started_at = COALESCE(started_at, (SELECT COALESCE(r.submitted_at, r.updated_at) FROM census_responses r
+                                                WHERE r.invitation_id = census_invitations.id)),
+             submitted_at = COALESCE(submitted_at, (SELECT r.submitted_at FROM census_responses r
+                                                    WHERE r.invitation_id = census_invitations.id))
+         WHERE id IN (SELECT invitation_id FROM census_responses) AND started_at IS NULL",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Progress of a campaign in one territory (or in total): how many Comuni were invited,
+/// opened their link, started and submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub invited: i64,
+    pub opened: i64,
+    pub started: i64,
+    pub submitted: i64,
+}
+
+impl Progress {
+    /// Submitted over invited, in per cent with one decimal (0 when nobody was invited).
+    pub fn rate(&self) -> f64 {
+        if self.invited == 0 {
+            return 0.0;
+        }
+        // Counts are far below 2^53, so the conversion is exact.
+        let r = self.submitted as f64 * 1000.0 / self.invited as f64;
+        r.round() / 10.0
+    }
+}
+
+/// The progress of a campaign by region (`region_code`, sorted) and in total.
+pub async fn progress_by_region(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+) -> Result<(Progress, Vec<(String, Progress)>)> {
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT region_code, COUNT(*), COUNT(opened_at), COUNT(started_at), COUNT(submitted_at)
+         FROM census_invitations WHERE campaign_id = $1 GROUP BY region_code ORDER BY region_code",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut total = Progress::default();
+    let by = rows
+        .into_iter()
+        .map(|(code, invited, opened, started, submitted)| {
+            total.invited += invited;
+            total.opened += opened;
+            total.started += started;
+            total.submitted += submitted;
+            (code, Progress { invited, opened, started, submitted })
+        })
+        .collect();
+    Ok((total, by))
+}
+
+/// The submitted answers of a campaign (JSON text), with the invited comune's code.
+pub async fn submitted_answers(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT i.comune_code, r.answers FROM census_responses r JOIN census_invitations i ON i.id = r.invitation_id
+         WHERE i.campaign_id = $1 AND r.status = 'submitted' ORDER BY i.comune_code",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One invitation with its campaign's dates, as the response pages need it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Invitation {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub comune_code: String,
+    pub comune_name: String,
+    pub region_code: String,
+    pub province_code: String,
+    pub email: Option<String>,
+    pub pec: Option<String>,
+    pub token_expires_at: Option<i64>,
+    pub token_revoked_at: Option<i64>,
+    pub opened_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub submitted_at: Option<i64>,
+}
+
+const INVITATION_COLUMNS: &str = "SELECT id, campaign_id, comune_code, comune_name, region_code, province_code, email,
+        pec, token_expires_at, token_revoked_at, opened_at, started_at, submitted_at FROM census_invitations";
+
+/// Gives an invitation a new secret link (the SHA-256 of its token), replacing any previous
+/// one, valid until `expires_at`.
+pub async fn set_link(conn: &mut AnyConnection, invitation_id: i64, token_hash: &str, expires_at: i64) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE census_invitations SET token_hash = $1, token_expires_at = $2, token_revoked_at = NULL WHERE id = $3",
+    )
+    .bind(token_hash)
+    .bind(expires_at)
+    .bind(invitation_id)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 { Err(StorageError::NotFound) } else { Ok(()) }
+}
+
+/// Revokes an invitation's secret link at once.
+pub async fn revoke_link(conn: &mut AnyConnection, invitation_id: i64) -> Result<()> {
+    sqlx::query("UPDATE census_invitations SET token_revoked_at = $1 WHERE id = $2 AND token_revoked_at IS NULL")
+        .bind(now())
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The invitation whose link has this token hash (revoked and expired ones too: the caller
+/// says why a link no longer works).
+pub async fn invitation_by_link(conn: &mut AnyConnection, token_hash: &str) -> Result<Invitation> {
+    let sql = format!("{INVITATION_COLUMNS} WHERE token_hash = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_one(&mut *conn).await?)
+}
+
+pub async fn invitation(conn: &mut AnyConnection, id: i64) -> Result<Invitation> {
+    let sql = format!("{INVITATION_COLUMNS} WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *conn).await?)
+}
+
+/// The invitations of a campaign, by comune code.
+pub async fn invitations(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Invitation>> {
+    let sql = format!("{INVITATION_COLUMNS} WHERE campaign_id = $1 ORDER BY comune_code");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(campaign_id).fetch_all(&mut *conn).await?)
+}
+
+/// Stamps the first opening of a link.
+pub async fn mark_opened(conn: &mut AnyConnection, invitation_id: i64) -> Result<()> {
+    sqlx::query("UPDATE census_invitations SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL")
+        .bind(now())
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A response as stored.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Response {
+    pub id: i64,
+    pub invitation_id: i64,
+    pub form_version_id: i64,
+    pub answers: String,
+    pub status: String,
+    pub revision: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+impl Response {
+    pub fn is_submitted(&self) -> bool {
+        self.status == "submitted"
+    }
+}
+
+pub async fn response_of(conn: &mut AnyConnection, invitation_id: i64) -> Result<Option<Response>> {
+    Ok(sqlx::query_as(
+        "SELECT id, invitation_id, form_version_id, answers, status, revision, updated_at, submitted_at
+         FROM census_responses WHERE invitation_id = $1",
+    )
+    .bind(invitation_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Saves a draft (creating the response on the first save, stamping the invitation as
+/// started). A submitted response is not changed: `Conflict("census_responses_submitted")`.
+pub async fn save_draft(
+    conn: &mut AnyConnection,
+    invitation_id: i64,
+    form_version_id: i64,
+    answers: &str,
+) -> Result<()> {
+    let t = now();
+    let r = sqlx::query(
+        "INSERT INTO census_responses (invitation_id, form_version_id, answers, status, source, updated_at)
+         VALUES ($1, $2, $3, 'draft', 'web', $4)
+         ON CONFLICT (invitation_id) DO UPDATE SET answers = excluded.answers, updated_at = excluded.updated_at,
+             revision = census_responses.revision + 1
+         WHERE census_responses.status = 'draft'",
+    )
+    .bind(invitation_id)
+    .bind(form_version_id)
+    .bind(answers)
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::Conflict("census_responses_submitted".into()));
+    }
+    sqlx::query(
+        "UPDATE census_invitations SET started_at = COALESCE(started_at, $1), opened_at = COALESCE(opened_at, $1)
+         WHERE id = $2",
+    )
+    .bind(t)
+    .bind(invitation_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Submits: stores the final answers and stamps response and invitation. Only a draft can be
+/// submitted (`Conflict("census_responses_submitted")` otherwise).
+pub async fn submit(conn: &mut AnyConnection, invitation_id: i64, answers: &str) -> Result<i64> {
+    let t = now();
+    let r = sqlx::query(
+        "UPDATE census_responses SET answers = $1, status = 'submitted', submitted_at = $2, updated_at = $2,
+             revision = revision + 1
+         WHERE invitation_id = $3 AND status = 'draft'",
+    )
+    .bind(answers)
+    .bind(t)
+    .bind(invitation_id)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::Conflict("census_responses_submitted".into()));
+    }
+    sqlx::query("UPDATE census_invitations SET submitted_at = $1 WHERE id = $2")
+        .bind(t)
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(t)
 }

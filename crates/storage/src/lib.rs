@@ -92,7 +92,9 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // Writers queue on the lock; 15 s covers a long import running in another process
+                        // (the CLI beside a server) on a loaded machine.
+                        conn.execute("PRAGMA busy_timeout = 15000").await?;
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                     }

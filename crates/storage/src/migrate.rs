@@ -11,12 +11,14 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (2, "territory", include_str!("../migrations/sqlite/0002_territory.sql")),
     (3, "network", include_str!("../migrations/sqlite/0003_network.sql")),
     (4, "census_forms", include_str!("../migrations/sqlite/0004_census_forms.sql")),
+    (5, "census_campaigns", include_str!("../migrations/sqlite/0005_census_campaigns.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "territory", include_str!("../migrations/postgres/0002_territory.sql")),
     (3, "network", include_str!("../migrations/postgres/0003_network.sql")),
     (4, "census_forms", include_str!("../migrations/postgres/0004_census_forms.sql")),
+    (5, "census_campaigns", include_str!("../migrations/postgres/0005_census_campaigns.sql")),
 ];
 
 mod sha2_free {

@@ -494,15 +494,15 @@ async fn census_form_versions_are_immutable_and_unique() {
         )
         .await
         .unwrap();
-        census::publish(&mut tx, id1, u).await.unwrap();
+        census::publish(&mut tx, id1, Some(u)).await.unwrap();
         let first = census::version(&mut tx, id1).await.unwrap().published_at;
-        census::publish(&mut tx, id1, u).await.unwrap();
+        census::publish(&mut tx, id1, Some(u)).await.unwrap();
         assert_eq!(
             census::version(&mut tx, id1).await.unwrap().published_at,
             first,
             "publishing twice keeps the stamp"
         );
-        assert!(matches!(census::publish(&mut tx, 9_999, u).await, Err(StorageError::NotFound)));
+        assert!(matches!(census::publish(&mut tx, 9_999, Some(u)).await, Err(StorageError::NotFound)));
         tx.commit().await.unwrap();
 
         let mut conn = db.pool().acquire().await.unwrap();
@@ -521,6 +521,93 @@ async fn census_form_versions_are_immutable_and_unique() {
         assert_eq!(census::version_source(&mut conn, id1).await.unwrap(), workbook);
         assert_eq!(v.source_sha256.len(), 64);
         assert!(matches!(census::version(&mut conn, 9_999).await, Err(StorageError::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn census_campaigns_count_progress_by_region() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation, NewResponse};
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        let c = census::create_campaign(
+            &mut tx,
+            &NewCampaign {
+                name: "Prova",
+                form_version_id: v,
+                universe: r#"{"kind":"all"}"#,
+                opens_on: "2026-01-10",
+                deadline: "2026-02-10",
+                status: "open",
+                reminders: 2,
+                reminder_days: 7,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        // 1,201 Comuni (more than two insert batches) in two regions.
+        let list: Vec<NewInvitation> = (0..1201)
+            .map(|i| NewInvitation {
+                comune_code: format!("{:06}", i + 1),
+                comune_name: format!("Comune {i}"),
+                province_code: if i % 3 == 0 { "071".into() } else { "020".into() },
+                region_code: if i % 3 == 0 { "16".into() } else { "03".into() },
+                email: None,
+                pec: Some(format!("c{i}@pec.invalid")),
+                invited_at: Some(1_700_000_000),
+            })
+            .collect();
+        let ids = census::add_invitations(&mut tx, c, &list).await.unwrap();
+        assert_eq!(ids.len(), 1201);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids in input order");
+        // Every 4th Comune submitted, every 10th left a draft.
+        let responses: Vec<NewResponse> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 4 == 0 || i % 10 == 5)
+            .map(|(i, id)| NewResponse {
+                invitation_id: *id,
+                form_version_id: v,
+                answers: format!(r#"{{"n":"{i}"}}"#),
+                submitted_at: (i % 4 == 0).then_some(1_700_100_000),
+                source: "import",
+            })
+            .collect();
+        census::add_responses(&mut tx, &responses).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = db.pool().acquire().await.unwrap();
+        let (total, by) = census::progress_by_region(&mut conn, c).await.unwrap();
+        let submitted = (0..1201).filter(|i| i % 4 == 0).count() as i64;
+        let drafts = (0..1201).filter(|i| i % 4 != 0 && i % 10 == 5).count() as i64;
+        assert_eq!(total.invited, 1201);
+        assert_eq!(total.submitted, submitted);
+        assert_eq!(total.started, submitted + drafts);
+        assert_eq!(total.opened, total.started);
+        assert_eq!(by.iter().map(|(code, _)| code.as_str()).collect::<Vec<_>>(), ["03", "16"]);
+        assert_eq!(by[1].1.invited, (0..1201).filter(|i| i % 3 == 0).count() as i64);
+        assert_eq!(by.iter().map(|(_, p)| p.submitted).sum::<i64>(), submitted);
+        assert!((total.rate() - (submitted as f64 * 1000.0 / 1201.0).round() / 10.0).abs() < 1e-9);
+        let answers = census::submitted_answers(&mut conn, c).await.unwrap();
+        assert_eq!(answers.len() as i64, submitted);
+        assert_eq!(answers[0], ("000001".to_owned(), r#"{"n":"0"}"#.to_owned()));
+        let camp = census::campaign(&mut conn, c).await.unwrap();
+        assert_eq!((camp.status.as_str(), camp.deadline.as_str()), ("open", "2026-02-10"));
+        assert_eq!(census::campaigns(&mut conn).await.unwrap().len(), 1);
+        drop(conn);
+
+        // The same Comune twice in a campaign is refused.
+        let mut tx = db.begin().await.unwrap();
+        let again = census::add_invitations(&mut tx, c, &list[..1]).await.unwrap_err();
+        assert!(matches!(again, StorageError::Conflict(ref k) if k.contains("census_invitations")), "{again:?}");
     })
     .await;
 }

@@ -169,17 +169,28 @@ mod tests {
     /// Every message exists in both languages, with no key only in one of them.
     #[test]
     fn catalogues_are_complete() {
-        fn ids(path: &str) -> std::collections::BTreeSet<String> {
-            std::fs::read_to_string(path)
-                .unwrap()
-                .lines()
-                .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
-                .filter_map(|l| l.split(" =").next().map(|s| s.trim().to_owned()))
-                .collect()
+        /// Message ids of every `.ftl` file of a language, with the file each is in.
+        fn ids(dir: &str) -> std::collections::BTreeSet<String> {
+            let mut out = std::collections::BTreeSet::new();
+            for f in std::fs::read_dir(dir).unwrap() {
+                let path = f.unwrap().path();
+                if path.extension().is_some_and(|e| e == "ftl") {
+                    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+                    out.extend(
+                        std::fs::read_to_string(&path)
+                            .unwrap()
+                            .lines()
+                            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+                            .filter_map(|l| l.split(" =").next().map(|s| format!("{file}: {}", s.trim()))),
+                    );
+                }
+            }
+            out
         }
         let dir = env!("CARGO_MANIFEST_DIR");
-        let it = ids(&format!("{dir}/locales/it/main.ftl"));
-        let en = ids(&format!("{dir}/locales/en/main.ftl"));
+        let it = ids(&format!("{dir}/locales/it"));
+        let en = ids(&format!("{dir}/locales/en"));
+        assert!(it.iter().any(|k| k.starts_with("census.ftl: ")), "every catalogue file is read");
         assert!(it.len() > 50);
         let only_it: Vec<_> = it.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&it).collect();

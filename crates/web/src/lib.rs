@@ -7,6 +7,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod census;
 pub mod error;
 pub mod i18n;
 pub mod mail;
@@ -57,6 +58,19 @@ pub fn router(state: AppState) -> Router {
         .route("/rete/gruppi/{id}/riunioni.ics", get(network::groups::calendar_feed))
         .route("/rete/riunioni/{id}", get(network::meetings::detail).post(network::meetings::update))
         .route("/rete/riunioni/{id}/verbale.pdf", get(network::meetings::minutes_pdf))
+        .route("/censimento", get(|| async { axum::response::Redirect::to("/censimento/questionari") }))
+        .route("/censimento/questionari", get(census::forms::list))
+        .route("/censimento/versioni/{id}", get(census::forms::version))
+        .route("/censimento/campagne", get(census::campaigns::list))
+        .route("/censimento/campagne/{id}", get(census::campaigns::detail))
+        // The response form: the secret link of an invitation is the capability (no account).
+        .route("/risposta/{link}", get(census::respond::start))
+        .route("/risposta/{link}/pagina/{n}", get(census::respond::show_page).post(census::respond::post_page))
+        .route("/risposta/{link}/riepilogo", get(census::respond::summary))
+        .route("/risposta/{link}/invia", post(census::respond::submit))
+        .route("/censimento/versioni/{id}/pubblica", post(census::forms::publish))
+        .route("/censimento/versioni/{id}/originale.xlsx", get(census::forms::original))
+        .route("/censimento/versioni/{id}/xlsform.xlsx", get(census::forms::export))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/admin/job", get(pages::admin::jobs))
         .route("/admin/job/{id}/riprova", post(pages::admin::retry_job))
@@ -75,6 +89,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/groups", get(network::api::groups))
         .route("/api/v1/groups/{id}", get(network::api::group))
         .route("/api/v1/groups/{id}/calendar.ics", get(network::api::group_calendar))
+        .route("/api/v1/census/forms", get(census::api::forms))
+        .route("/api/v1/census/form-versions/{id}", get(census::api::form_version))
+        .route("/api/v1/census/campaigns/{id}/summary", get(census::api::campaign_summary))
         .route("/api/v1/territory/summary", get(territory::api::summary))
         .route("/api/v1/territory/comuni", get(territory::api::search))
         .route("/api/v1/territory/comuni/{code}", get(territory::api::comune))
@@ -86,6 +103,7 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/rete/organizzazioni/importa", post(network::import::upload))
         .route("/rete/protocolli/{id}/documenti", post(network::protocols::upload_document))
+        .route("/censimento/questionari", post(census::forms::upload))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_upload_bytes));
     let limit = tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes);

@@ -87,6 +87,13 @@ impl TestApp {
     }
 }
 
+/// A multipart upload of one file in the field `file`, as a browser sends it.
+pub async fn upload(app: &TestApp, c: &reqwest::Client, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    c.post(format!("{}{path}", app.url)).header("Origin", &app.url).multipart(form).send().await.unwrap()
+}
+
 pub fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
 }

@@ -6,13 +6,6 @@ use crate::helpers::*;
 use argine_storage::{network, orgs};
 use std::process::Command;
 
-/// A multipart upload of one file.
-async fn upload(app: &TestApp, c: &reqwest::Client, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    c.post(format!("{}{path}", app.url)).header("Origin", &app.url).multipart(form).send().await.unwrap()
-}
-
 /// A required external reader: missing is a failure when ARGINE_REQUIRE_TOOLS=1, else a skip.
 fn tool_available(check: &mut Command, what: &str) -> bool {
     let ok = check.output().is_ok_and(|o| o.status.success());

@@ -94,10 +94,15 @@ pub enum Action {
     ViewGroups,
     /// Create and change protocols, working groups, meetings, minutes and decisions.
     ManageNetwork,
+    /// See the census questionnaires (definitions, versions), campaigns and their aggregate
+    /// progress.
+    ViewCensus,
+    /// Import and publish questionnaires, run campaigns (the national secretariat).
+    ManageCensus,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -112,6 +117,8 @@ impl Action {
         Self::ViewProtocols,
         Self::ViewGroups,
         Self::ManageNetwork,
+        Self::ViewCensus,
+        Self::ManageCensus,
     ];
 
     /// Writes need a token with the write scope.
@@ -124,6 +131,7 @@ impl Action {
                 | Self::ManageUsers
                 | Self::ManageOrganisations
                 | Self::ManageNetwork
+                | Self::ManageCensus
         )
     }
 }
@@ -166,6 +174,8 @@ pub enum Resource {
     },
     /// The lists of protocols and working groups (each list is filtered item by item).
     Network,
+    /// The national census: questionnaires and campaigns.
+    Census,
 }
 
 /// Scope of an API token.

@@ -107,6 +107,14 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Coordinator, A::ManageNetwork, S::Jurisdiction),
     (R::Referent, A::ManageNetwork, S::Lead),
     (R::Supervisor, A::ManageNetwork, S::Lead),
+    // The census: questionnaires are public documents of the survey, readable by whoever takes
+    // part in it; only the national secretariat imports and publishes them and runs campaigns.
+    (R::Admin, A::ViewCensus, S::Any),
+    (R::Secretariat, A::ViewCensus, S::Any),
+    (R::Coordinator, A::ViewCensus, S::Any),
+    (R::Referent, A::ViewCensus, S::Any),
+    (R::Viewer, A::ViewCensus, S::Any),
+    (R::Secretariat, A::ManageCensus, S::National),
     // The audit log and the job queue are system-wide: national administrators only.
     (R::Admin, A::ViewAuditLog, S::National),
     (R::Admin, A::ViewJobs, S::National),
@@ -155,7 +163,7 @@ impl Scope {
                 Resource::Users | Resource::Organisations | Resource::Network => {
                     actor.jurisdiction != Jurisdiction::Nowhere
                 }
-                Resource::System | Resource::AuditLog | Resource::JobQueue => {
+                Resource::System | Resource::AuditLog | Resource::JobQueue | Resource::Census => {
                     actor.jurisdiction == Jurisdiction::National
                 }
             },

@@ -134,3 +134,20 @@ fn read_tokens_cannot_change_the_network() {
     assert!(authorize(&a, Action::ViewGroups, &Resource::Network).is_allowed());
     assert_eq!(authorize(&a, Action::ManageNetwork, &Resource::Network), Decision::Deny(Denial::TokenScope));
 }
+
+#[test]
+fn only_the_national_secretariat_manages_the_census() {
+    let national = actor(&[Role::Secretariat], Jurisdiction::National);
+    let provincial = actor(&[Role::Secretariat], prov("020"));
+    let admin = actor(&[Role::Admin], Jurisdiction::National);
+    let operator = actor(&[Role::Operator], Jurisdiction::National);
+    assert!(authorize(&national, Action::ManageCensus, &Resource::Census).is_allowed());
+    assert_eq!(authorize(&provincial, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&admin, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::NoGrant));
+    assert!(authorize(&provincial, Action::ViewCensus, &Resource::Census).is_allowed());
+    assert!(authorize(&admin, Action::ViewCensus, &Resource::Census).is_allowed());
+    assert_eq!(authorize(&operator, Action::ViewCensus, &Resource::Census), Decision::Deny(Denial::NoGrant));
+    let mut read_token = national.clone();
+    read_token.token_scope = Some(TokenScope::Read);
+    assert_eq!(authorize(&read_token, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::TokenScope));
+}

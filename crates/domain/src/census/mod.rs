@@ -1,7 +1,11 @@
-//! The census of Comuni: XLSForm questionnaires ([`xlsform`]) and the one evaluator of the
-//! expressions they use ([`expr`]) — relevance, constraints, calculations — shared by the
-//! server's validation and the live web form.
+//! The census of Comuni: XLSForm questionnaires ([`xlsform`]), the one evaluator of the
+//! expressions they use ([`expr`]), the form engine that applies them to a response's
+//! [`answers`] — relevance, constraints, calculations — shared by the server's validation and
+//! the live web form ([`engine`]), and a seeded synthetic national census calibrated on the
+//! published 2021 figures ([`synth`]).
 
 pub mod answers;
+pub mod engine;
 pub mod expr;
+pub mod synth;
 pub mod xlsform;

@@ -232,6 +232,31 @@ impl Page<'_> {
 }
 
 impl Form {
+    /// The form's title in its default language (falling back to any language, then to the
+    /// form id, then to `fallback`).
+    pub fn display_title(&self, fallback: &str) -> String {
+        self.text(&self.title, self.default_language_key())
+            .map(str::to_owned)
+            .or_else(|| self.id.clone())
+            .unwrap_or_else(|| fallback.to_owned())
+    }
+
+    /// How many questions a person answers: visible leaf rows, notes excluded.
+    pub fn question_count(&self) -> usize {
+        self.fields().iter().filter(|(_, i)| i.is_visible() && i.kind != Kind::Note).count()
+    }
+
+    /// The form language that best matches a UI language code (`it`, `en`): a language named
+    /// `… (it)` or exactly `it`, else the default language.
+    pub fn language_for(&self, code: &str) -> String {
+        let suffix = format!("({code})");
+        self.languages
+            .iter()
+            .find(|l| l.ends_with(&suffix) || l.eq_ignore_ascii_case(code))
+            .cloned()
+            .unwrap_or_else(|| self.default_language_key().to_owned())
+    }
+
     /// The language key that unsuffixed columns (`label`, `hint`…) were read into.
     pub fn default_language_key(&self) -> &str {
         self.default_language.as_deref().unwrap_or(DEFAULT_LANGUAGE)

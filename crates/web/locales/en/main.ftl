@@ -445,6 +445,7 @@ import-error-empty = The file is empty or has no data rows.
 import-error-format = The file is neither a CSV nor a readable spreadsheet (XLSX, XLS, ODS).
 import-error-csv = The CSV cannot be read at row { $row }.
 import-error-too-many = The file has { $rows } rows: at most { $max } are accepted.
+import-error-too-many-columns = The file has { $columns } columns: at most { $max } are accepted.
 import-error-columns = Required columns missing: { $columns }.
 import-error-no-file = Choose a file to upload.
 import-error-duplicate = Same name as row { $row }.

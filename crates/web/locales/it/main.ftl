@@ -445,6 +445,7 @@ import-error-empty = Il file è vuoto o non contiene righe di dati.
 import-error-format = Il file non è un CSV né un foglio di calcolo leggibile (XLSX, XLS, ODS).
 import-error-csv = Il CSV non è leggibile alla riga { $row }.
 import-error-too-many = Il file ha { $rows } righe: il massimo è { $max }.
+import-error-too-many-columns = Il file ha { $columns } colonne: il massimo è { $max }.
 import-error-columns = Mancano le colonne obbligatorie: { $columns }.
 import-error-no-file = Scegli un file da caricare.
 import-error-duplicate = Stesso nome della riga { $row }.

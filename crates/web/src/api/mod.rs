@@ -25,6 +25,9 @@ use utoipa::{OpenApi, ToSchema};
         crate::network::api::groups,
         crate::network::api::group,
         crate::network::api::group_calendar,
+        crate::census::api::forms,
+        crate::census::api::form_version,
+        crate::census::api::campaign_summary,
         crate::territory::api::summary,
         crate::territory::api::search,
         crate::territory::api::comune,
@@ -42,7 +45,12 @@ use utoipa::{OpenApi, ToSchema};
         crate::network::api::GroupOut,
         crate::network::api::MemberOut,
         crate::network::api::MeetingOut,
-        crate::network::api::DecisionOut
+        crate::network::api::DecisionOut,
+        crate::census::api::FormOut,
+        crate::census::api::FormVersionOut,
+        crate::census::api::FormDefinitionOut,
+        crate::census::api::CampaignSummaryOut,
+        crate::census::api::RegionProgressOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -60,6 +60,7 @@ fn resource_type(r: &Resource) -> &'static str {
         Resource::Protocol { .. } => "protocol",
         Resource::WorkingGroup { .. } => "working_group",
         Resource::Network => "network",
+        Resource::Census => "census",
     }
 }
 

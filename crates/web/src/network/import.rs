@@ -105,6 +105,9 @@ pub fn plan(state: &AppState, tr: &Tr, user: &CurrentUser, bytes: &[u8], existin
                 sheet::SheetError::TooManyRows(n, max) => {
                     tr.args("import-error-too-many", &[("rows", n.to_string()), ("max", max.to_string())])
                 }
+                sheet::SheetError::TooManyColumns(n, max) => {
+                    tr.args("import-error-too-many-columns", &[("columns", n.to_string()), ("max", max.to_string())])
+                }
             });
         }
     };

@@ -1,0 +1,94 @@
+//! The synthetic national census as stored: a campaign to the 7,904 Comuni of 2021 whose
+//! stored answers give the published InCaS figures, its tracking page and API, and the CLI.
+
+use crate::helpers::*;
+use argine_domain::census::answers::Answers;
+use argine_storage::census;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[tokio::test]
+async fn the_synthetic_census_reproduces_the_published_figures_as_stored() {
+    let app = spawn().await;
+    let out = argine::demo::seed_synthetic_census(&app.state).await.unwrap();
+    assert_eq!((out.invited, out.submitted), (7904, 3851));
+
+    // Recount from what the database holds.
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let (total, by_region) = census::progress_by_region(&mut conn, out.campaign_id).await.unwrap();
+    assert_eq!((total.invited, total.submitted), (7904, 3851));
+    assert!((total.rate() - 48.7).abs() < 1e-9);
+    assert_eq!(by_region.len(), 20);
+    let region_of: BTreeMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "SELECT comune_code, region_code FROM census_invitations WHERE campaign_id = $1",
+    )
+    .bind(out.campaign_id)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let stored = census::submitted_answers(&mut conn, out.campaign_id).await.unwrap();
+    drop(conn);
+    let mut with_workers = 0;
+    let mut settlements = 0;
+    let mut people = 0;
+    let mut settlement_comuni = BTreeSet::new();
+    let mut settlement_regions = BTreeSet::new();
+    for (code, json) in &stored {
+        let a: Answers = serde_json::from_str(json).unwrap();
+        if a.value("B1") == "1" {
+            with_workers += 1;
+        }
+        let s = a.repeat("insediamenti");
+        if !s.is_empty() {
+            settlement_comuni.insert(code.clone());
+            settlement_regions.insert(region_of[code].clone());
+        }
+        settlements += s.len();
+        people += s.iter().map(|i| i.value("E3").parse::<u64>().unwrap()).sum::<u64>();
+    }
+    assert_eq!(with_workers, 608);
+    assert_eq!(settlements, 150);
+    assert_eq!(settlement_comuni.len(), 38);
+    assert_eq!(settlement_regions.len(), 11);
+    assert!(people >= 10_000, "{people}");
+    let manfredonia: Answers = serde_json::from_str(&stored.iter().find(|(c, _)| c == "071029").unwrap().1).unwrap();
+    assert!(manfredonia.repeat("insediamenti").iter().any(|i| i.value("E3") == "4000"));
+
+    // The tracking page and the API say the same.
+    let c = app.login_as("viewer").await;
+    let page = app.get(&c, &format!("/censimento/campagne/{}", out.campaign_id)).await.text().await.unwrap();
+    assert!(page.contains("7904") && page.contains("3851") && page.contains("48,7%"), "{page}");
+    assert!(page.contains("Puglia"));
+    let list = app.get(&c, "/censimento/campagne").await.text().await.unwrap();
+    assert!(list.contains("Censimento 2021 (dati sintetici)"));
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/census/campaigns/{}/summary", app.url, out.campaign_id))
+        .bearer_auth(&app.creds.api_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let s: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (s["invited"].as_i64(), s["submitted"].as_i64(), s["rate"].as_f64()),
+        (Some(7904), Some(3851), Some(48.7))
+    );
+    assert_eq!(s["by_region"].as_array().unwrap().len(), 20);
+    let sum: i64 = s["by_region"].as_array().unwrap().iter().map(|r| r["submitted"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 3851);
+}
+
+#[tokio::test]
+async fn cli_synth_creates_the_campaign() {
+    let app = spawn().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_argine"))
+        .args(["--data-dir", app.dir.path().to_str().unwrap(), "census", "synth", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let (total, _) = census::progress_by_region(&mut conn, id).await.unwrap();
+    assert_eq!((total.invited, total.submitted), (7904, 3851));
+}

@@ -1,0 +1,169 @@
+//! A Comune answers through its secret link: pages saved as drafts whatever their errors (the
+//! typed values come back), the form's own messages, relevance across pages, a repeat, the
+//! summary and the submission, the tracking counts; and links that no longer work.
+
+use crate::helpers::*;
+use argine_domain::census::answers::Answers;
+use argine_storage::census;
+
+/// An open campaign to the Comuni of the province of Foggia; San Severo's link and invitation.
+async fn campaign(app: &TestApp) -> (i64, String, i64) {
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let version = census::forms(&mut conn).await.unwrap()[0].published_version_id.unwrap();
+    drop(conn);
+    let territory = app.state.territory();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let deadline = time::OffsetDateTime::now_utc().date() + time::Duration::days(20);
+    let (id, links) =
+        argine::census::open_campaign(&mut tx, &territory, "Prova", version, &["071"], deadline, None).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(links.len(), 61, "the comuni of the province of Foggia");
+    let link = links.into_iter().find(|(c, _)| c == "071051").unwrap().1;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let inv = census::invitation_by_link(&mut conn, &argine_domain::auth::token::digest(&link)).await.unwrap();
+    (id, link, inv.id)
+}
+
+async fn post(app: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.post(c, path, form).await
+}
+
+#[tokio::test]
+async fn a_comune_fills_saves_resumes_and_submits() {
+    let app = spawn().await;
+    let (campaign_id, link, inv) = campaign(&app).await;
+    let c = app.client();
+    let base = format!("/risposta/{link}");
+
+    let r = app.get(&c, &base).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("San Severo") && page.contains("Sezione A"), "{page}");
+
+    // Page 0 with a wrong cadastral code and a missing name: refused with the form's own
+    // message, but saved.
+    let p0 = format!("{base}/pagina/0");
+    let r = post(&app, &c, &p0, &[("A1", "San Severo"), ("A1a", "h501"), ("A3", "1"), ("op", "next")]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Il codice catastale è composto da una lettera maiuscola e tre cifre"), "{page}");
+    assert!(page.contains("Indicare nome e cognome del Referente"), "the form's required message: {page}");
+    assert!(page.contains("aria-invalid=\"true\""));
+    assert!(page.contains("value=\"h501\""), "what was typed is shown again");
+    // Resumed in a new browser: the draft is there.
+    let other = app.client();
+    let page = app.get(&other, &p0).await.text().await.unwrap();
+    assert!(page.contains("value=\"h501\"") && page.contains("value=\"San Severo\""), "{page}");
+
+    // Corrected: on to section B.
+    let r = post(
+        &app,
+        &c,
+        &p0,
+        &[("A1", "San Severo"), ("A1a", "I158"), ("A2", "Rita Esposito"), ("A3", "1"), ("op", "next")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let next = location(&r);
+    assert_eq!(next, format!("{base}/pagina/1"));
+    // B1 = yes, stable workers: section C becomes relevant.
+    let r = post(&app, &c, &next, &[("B1", "1"), ("B2", "stab"), ("B3a", "250"), ("op", "next")]).await;
+    assert_eq!(r.status(), 303);
+    let next = location(&r);
+    let r = post(&app, &c, &next, &[("C1", "informali"), ("op", "next")]).await;
+    assert_eq!(r.status(), 303);
+    // Only the informal settlements repeat is relevant: the structures page is skipped.
+    let settlements = location(&r);
+    let page = app.get(&c, &settlements).await.text().await.unwrap();
+    assert!(page.contains("insediamenti#count"), "{page}");
+    // Add a settlement, fill it with an impossible number of people, then fix it.
+    let r = post(&app, &c, &settlements, &[("insediamenti#count", "0"), ("op", "add:insediamenti")]).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("insediamenti[0]/E1"));
+    let fields = |people: &'static str| {
+        vec![
+            ("insediamenti#count", "1"),
+            ("insediamenti[0]/E1", "Gran Ghetto di Rignano"),
+            ("insediamenti[0]/E2", "baracche"),
+            ("insediamenti[0]/E2", "roulotte"),
+            ("insediamenti[0]/E3", people),
+            ("insediamenti[0]/E5", "2000"),
+            ("op", "next"),
+        ]
+    };
+    let r = post(&app, &c, &settlements, &fields("25000")).await;
+    assert_eq!(r.status(), 422);
+    let r = post(&app, &c, &settlements, &fields("2100")).await;
+    assert_eq!(r.status(), 303);
+    let last = location(&r);
+    let r = post(&app, &c, &last, &[("F1", "2"), ("op", "next")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("{base}/riepilogo"));
+
+    // Summary without issues; the totals note is filled in; submit.
+    let page = app.get(&c, &format!("{base}/riepilogo")).await.text().await.unwrap();
+    assert!(!page.contains("form-errors"), "{page}");
+    assert!(page.contains("2100"), "the closing note shows the computed total: {page}");
+    let r = post(&app, &c, &format!("{base}/invia"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&c, &format!("{base}/riepilogo")).await.text().await.unwrap();
+    assert!(page.contains("census-submitted"), "{page}");
+
+    // Stored as submitted, finalised; counted; no more changes.
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let resp = census::response_of(&mut conn, inv).await.unwrap().unwrap();
+    assert!(resp.is_submitted());
+    let a: Answers = serde_json::from_str(&resp.answers).unwrap();
+    assert_eq!(a.value("A1a"), "I158");
+    assert_eq!(a.repeat("insediamenti")[0].value("E3"), "2100");
+    assert_eq!(a.repeat("insediamenti")[0].value("anni_insediamento"), "21");
+    assert!(a.repeat("strutture").is_empty());
+    let (total, _) = census::progress_by_region(&mut conn, campaign_id).await.unwrap();
+    assert_eq!((total.invited, total.started, total.submitted), (61, 1, 1));
+    drop(conn);
+    let r = post(&app, &c, &p0, &[("A1", "Altro"), ("op", "save")]).await;
+    assert_eq!(r.status(), 409);
+    let r = app.get(&c, &base).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, format!("{base}/riepilogo")));
+}
+
+#[tokio::test]
+async fn submitting_with_missing_answers_lists_them_and_stores_nothing() {
+    let app = spawn().await;
+    let (_, link, inv) = campaign(&app).await;
+    let c = app.client();
+    let r = post(&app, &c, &format!("/risposta/{link}/pagina/0"), &[("A1", "San Severo"), ("op", "save")]).await;
+    assert_eq!(r.status(), 200);
+    let r = post(&app, &c, &format!("/risposta/{link}/invia"), &[]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("form-errors") && page.contains("A1a"), "{page}");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert!(!census::response_of(&mut conn, inv).await.unwrap().unwrap().is_submitted());
+}
+
+#[tokio::test]
+async fn unknown_revoked_and_closed_links_say_why() {
+    let app = spawn().await;
+    let (campaign_id, link, inv) = campaign(&app).await;
+    let c = app.client();
+    let r = app.get(&c, "/risposta/not-a-real-link").await;
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("non corrisponde a nessun invito"));
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    census::revoke_link(&mut conn, inv).await.unwrap();
+    let r = app.get(&c, &format!("/risposta/{link}")).await;
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("non è più valido"));
+    sqlx::query("UPDATE census_campaigns SET status = 'closed' WHERE id = $1")
+        .bind(campaign_id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    census::set_link(&mut conn, inv, &argine_domain::auth::token::digest("fresh"), argine_storage::now() + 60)
+        .await
+        .unwrap();
+    let r = app.get(&c, "/risposta/fresh").await;
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("La rilevazione è chiusa"));
+}

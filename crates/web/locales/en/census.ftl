@@ -1,0 +1,132 @@
+# Census of Comuni: questionnaires (XLSForm)
+nav-census = Census
+census-forms-title = Census questionnaires
+census-forms-lead = Questionnaires are XLSForm files, the standard of ODK and KoboToolbox: prepare them in Excel or LibreOffice and upload them here. Every upload creates a new version, which never changes again; every response remembers the version it answers.
+census-forms-list = Questionnaires
+census-forms-none = No questionnaire uploaded.
+census-form-id = Identifier (form_id)
+census-versions = Versions
+census-version = Version
+census-status = Status
+census-published = Published
+census-draft = Draft
+census-imported = Uploaded on
+census-questions = Questions
+census-pages = Pages
+census-languages = Languages
+census-sha256 = SHA-256 fingerprint of the file
+census-upload-title = Upload a questionnaire
+census-upload-help = An .xlsx file with the sheets survey, choices and settings. If the file has errors they are all listed, with sheet, row and column, and nothing is saved.
+census-upload-file = XLSForm file (.xlsx)
+census-upload-submit = Check and upload
+census-upload-invalid = The file { $file } is not a valid XLSForm: nothing was saved.
+census-upload-problems = { $count ->
+    [one] One problem was found. Fix it in the file and upload it again.
+   *[other] { $count } problems were found. Fix them in the file and upload it again.
+}
+census-problems-caption = Problems found in the file
+census-sheet = Sheet
+census-column = Column
+census-problem = Problem
+census-warning = Warning
+census-version-exists = Questionnaire { $form } already has a version { $version }: a version never changes. Change the version value on the settings sheet and upload the file again.
+census-download-original = Download the original file
+census-download-export = Export as XLSForm
+census-publish = Publish this version
+census-publish-help = A published version can be used in survey campaigns. Publication cannot be undone and the version stays immutable.
+census-structure = Structure
+census-choices = Choice lists
+census-name = Name
+census-label = Text
+census-required = Required
+census-relevant = Condition
+census-constraint = Constraint
+census-kind-group = group
+census-kind-repeat = repeat group
+
+# XLSForm import problems (argine_domain::census::xlsform::FormErrorKind)
+xlsform-unreadable = The file cannot be read as a spreadsheet: { $message }
+xlsform-missing-sheet = The sheet “{ $sheet }” is missing.
+xlsform-missing-column = The column “{ $column }” is missing.
+xlsform-duplicate-column = The column “{ $column }” appears twice.
+xlsform-too-many-rows = The sheet has { $rows } rows; at most { $max } are accepted.
+xlsform-missing-type = The row has no type (type column).
+xlsform-unknown-type = Unknown question type: “{ $value }”.
+xlsform-missing-name = The question, group or repeat has no name (name column).
+xlsform-invalid-name = Invalid name: “{ $name }”. A name starts with a letter or _ and holds only letters, digits, _, - and dots, no spaces.
+xlsform-duplicate-name = The name “{ $name }” is already used in the same group: names must be unique.
+xlsform-reserved-name = The name “{ $name }” is reserved.
+xlsform-duplicate-repeat-name = Two repeat groups are named “{ $name }”: repeat names must be unique in the whole questionnaire.
+xlsform-repeat-named-like-form = The repeat group “{ $name }” has the same name as the questionnaire.
+xlsform-unmatched-end = “end_{ $control }” without an open “begin_{ $control }”.
+xlsform-unmatched-begin = “begin_{ $control }” “{ $name }” is never closed by “end_{ $control }”.
+xlsform-unknown-list = The choice list “{ $list }” is not on the choices sheet.
+xlsform-no-choices-sheet = The sheet “{ $sheet }” with the list “{ $list }” is missing.
+xlsform-duplicate-choice = In the list “{ $list }” the choice “{ $name }” appears twice.
+xlsform-missing-choice-name = In the list “{ $list }” a choice has no name.
+xlsform-choice-name-with-space = In the list “{ $list }” the name “{ $name }” has a space: not allowed in a multiple-choice question.
+xlsform-missing-label = The question “{ $name }” has neither text (label) nor hint.
+xlsform-missing-calculation = The calculation “{ $name }” has no formula (calculation column).
+xlsform-or-other-with-choice-filter = The question “{ $name }” uses or_other together with choice_filter, which do not go together.
+xlsform-bad-reference = Badly written reference: it must be ${"{"}name{"}"}.
+xlsform-unknown-reference = The reference ${"{"}{ $name }{"}"} matches no question.
+xlsform-ambiguous-reference = The reference ${"{"}{ $name }{"}"} is ambiguous: several questions have this name.
+xlsform-invalid-expression = Invalid expression: { $message }
+xlsform-missing-choice-label = In the list “{ $list }” the choice “{ $name }” has no text.
+xlsform-unsupported-type = The type “{ $value }” is accepted but argine does not show it in the web form.
+xlsform-name-case-clash = The name “{ $name }” differs from another only in upper and lower case.
+xlsform-repeat-without-label = The repeat group “{ $name }” has no title.
+
+# Campaigns
+census-tabs = Census sections
+census-campaigns-title = Survey campaigns
+census-campaigns-none = No campaign.
+census-questionnaire = Questionnaire
+census-opens-on = Opening
+census-deadline = Deadline
+census-campaign-draft = Being prepared
+census-campaign-open = Open
+census-campaign-closed = Closed
+census-invited = Comuni invited
+census-opened = Opened the link
+census-started = Started
+census-submitted = Submitted
+census-rate = Response rate
+census-by-region = Progress by region
+census-region = Region
+census-total = Total
+
+# The response form (secret link)
+census-link-title = Census questionnaire
+census-link-unknown = This link matches no invitation. Check that you copied all of it from the e-mail, or ask the secretariat for a new link.
+census-link-expired = This link is no longer valid: it expired or was replaced. Ask the secretariat for a new link.
+census-link-closed = The survey is closed: answers are no longer accepted.
+census-respond-deadline = To be filled in by { $date }. Answers are saved with every page: you can stop and resume from the same link, on another device too.
+census-respond-pages = Pages of the questionnaire
+census-respond-summary = Summary and submission
+census-respond-errors = { $count ->
+    [one] There is one problem to fix.
+   *[other] There are { $count } problems to fix.
+}
+census-respond-saved = Answers saved.
+census-respond-prev = Previous page
+census-respond-save = Save draft
+census-respond-next = Save and continue
+census-respond-to-summary = Save and go to the summary
+census-respond-page-ok = complete
+census-respond-submit = Submit the questionnaire
+census-respond-submit-help = After submission the answers cannot be changed; to correct them, ask the secretariat to reopen the questionnaire.
+census-respond-submitted = Questionnaire submitted on { $when }. Thank you.
+census-required-field = (required)
+census-instance = { $what }: no. { $n }
+census-add-instance = Add: { $what }
+census-remove-instance = Remove
+census-already-submitted = The questionnaire has already been submitted.
+census-issue-required = An answer is required.
+census-issue-constraint = The value is not accepted.
+census-issue-invalid-integer = Write a whole number, without dots or commas.
+census-issue-invalid-decimal = Write a number (e.g. 2.5).
+census-issue-invalid-date = Write a valid date.
+census-issue-unknown-choice = Pick one of the options offered.
+census-issue-invalid-geopoint = Write the position as latitude and longitude (e.g. 41.56 15.91).
+census-issue-too-long = The text is too long (at most 10,000 characters).

@@ -1,0 +1,132 @@
+# Census of Comuni: questionnaires (XLSForm)
+nav-census = Censimento
+census-forms-title = Questionari del censimento
+census-forms-lead = I questionari sono file XLSForm, lo standard di ODK e KoboToolbox: si preparano in Excel o LibreOffice e si caricano qui. Ogni caricamento crea una nuova versione, che non cambia più; ogni risposta ricorda la versione a cui risponde.
+census-forms-list = Questionari
+census-forms-none = Nessun questionario caricato.
+census-form-id = Identificativo (form_id)
+census-versions = Versioni
+census-version = Versione
+census-status = Stato
+census-published = Pubblicato
+census-draft = Bozza
+census-imported = Caricato il
+census-questions = Domande
+census-pages = Pagine
+census-languages = Lingue
+census-sha256 = Impronta SHA-256 del file
+census-upload-title = Carica un questionario
+census-upload-help = Un file .xlsx con i fogli survey, choices e settings. Se il file contiene errori sono elencati tutti, con foglio, riga e colonna, e non viene salvato nulla.
+census-upload-file = File XLSForm (.xlsx)
+census-upload-submit = Controlla e carica
+census-upload-invalid = Il file { $file } non è un XLSForm valido: non è stato salvato nulla.
+census-upload-problems = { $count ->
+    [one] È stato trovato un problema. Correggilo nel file e caricalo di nuovo.
+   *[other] Sono stati trovati { $count } problemi. Correggili nel file e caricalo di nuovo.
+}
+census-problems-caption = Problemi trovati nel file
+census-sheet = Foglio
+census-column = Colonna
+census-problem = Problema
+census-warning = Avviso
+census-version-exists = Il questionario { $form } ha già una versione { $version }: una versione non si modifica. Cambia il valore di version nel foglio settings e carica di nuovo il file.
+census-download-original = Scarica il file originale
+census-download-export = Esporta in XLSForm
+census-publish = Pubblica questa versione
+census-publish-help = Una versione pubblicata può essere usata nelle campagne di rilevazione. La pubblicazione non si annulla e la versione resta immutabile.
+census-structure = Struttura
+census-choices = Liste di scelte
+census-name = Nome
+census-label = Testo
+census-required = Obbligatoria
+census-relevant = Condizione
+census-constraint = Vincolo
+census-kind-group = gruppo
+census-kind-repeat = gruppo ripetuto
+
+# XLSForm import problems (argine_domain::census::xlsform::FormErrorKind)
+xlsform-unreadable = Il file non si legge come foglio di calcolo: { $message }
+xlsform-missing-sheet = Manca il foglio «{ $sheet }».
+xlsform-missing-column = Manca la colonna «{ $column }».
+xlsform-duplicate-column = La colonna «{ $column }» compare due volte.
+xlsform-too-many-rows = Il foglio ha { $rows } righe; se ne accettano al massimo { $max }.
+xlsform-missing-type = La riga non ha un tipo (colonna type).
+xlsform-unknown-type = Tipo di domanda sconosciuto: «{ $value }».
+xlsform-missing-name = La domanda, il gruppo o la ripetizione non ha un nome (colonna name).
+xlsform-invalid-name = Nome non valido: «{ $name }». Un nome inizia con una lettera o con _ e contiene solo lettere, cifre, _, - e punti, senza spazi.
+xlsform-duplicate-name = Il nome «{ $name }» è già usato nello stesso gruppo: i nomi devono essere unici.
+xlsform-reserved-name = Il nome «{ $name }» è riservato.
+xlsform-duplicate-repeat-name = Due gruppi ripetuti si chiamano «{ $name }»: i nomi delle ripetizioni devono essere unici in tutto il questionario.
+xlsform-repeat-named-like-form = Il gruppo ripetuto «{ $name }» ha lo stesso nome del questionario.
+xlsform-unmatched-end = «end_{ $control }» senza un «begin_{ $control }» aperto.
+xlsform-unmatched-begin = «begin_{ $control }» «{ $name }» non è mai chiuso da «end_{ $control }».
+xlsform-unknown-list = La lista di scelte «{ $list }» non è nel foglio choices.
+xlsform-no-choices-sheet = Manca il foglio «{ $sheet }» con la lista «{ $list }».
+xlsform-duplicate-choice = Nella lista «{ $list }» la scelta «{ $name }» compare due volte.
+xlsform-missing-choice-name = Nella lista «{ $list }» una scelta non ha il nome.
+xlsform-choice-name-with-space = Nella lista «{ $list }» il nome «{ $name }» contiene uno spazio: non è ammesso in una domanda a scelta multipla.
+xlsform-missing-label = La domanda «{ $name }» non ha né testo (label) né suggerimento (hint).
+xlsform-missing-calculation = Il calcolo «{ $name }» non ha una formula (colonna calculation).
+xlsform-or-other-with-choice-filter = La domanda «{ $name }» usa insieme or_other e choice_filter, che non sono compatibili.
+xlsform-bad-reference = Riferimento scritto male: deve essere nella forma ${"{"}nome{"}"}.
+xlsform-unknown-reference = Il riferimento ${"{"}{ $name }{"}"} non corrisponde a nessuna domanda.
+xlsform-ambiguous-reference = Il riferimento ${"{"}{ $name }{"}"} è ambiguo: più domande hanno questo nome.
+xlsform-invalid-expression = Espressione non valida: { $message }
+xlsform-missing-choice-label = Nella lista «{ $list }» la scelta «{ $name }» non ha testo.
+xlsform-unsupported-type = Il tipo «{ $value }» è accettato ma argine non lo mostra nel modulo web.
+xlsform-name-case-clash = Il nome «{ $name }» differisce da un altro solo per maiuscole e minuscole.
+xlsform-repeat-without-label = Il gruppo ripetuto «{ $name }» non ha un titolo.
+
+# Campaigns
+census-tabs = Sezioni del censimento
+census-campaigns-title = Campagne di rilevazione
+census-campaigns-none = Nessuna campagna.
+census-questionnaire = Questionario
+census-opens-on = Apertura
+census-deadline = Scadenza
+census-campaign-draft = In preparazione
+census-campaign-open = Aperta
+census-campaign-closed = Chiusa
+census-invited = Comuni invitati
+census-opened = Hanno aperto il link
+census-started = Hanno iniziato
+census-submitted = Hanno inviato
+census-rate = Tasso di risposta
+census-by-region = Andamento per regione
+census-region = Regione
+census-total = Totale
+
+# The response form (secret link)
+census-link-title = Questionario del censimento
+census-link-unknown = Questo link non corrisponde a nessun invito. Controlla di averlo copiato per intero dall'e-mail ricevuta, o chiedi un nuovo link alla segreteria.
+census-link-expired = Questo link non è più valido: è scaduto o è stato sostituito. Chiedi un nuovo link alla segreteria.
+census-link-closed = La rilevazione è chiusa: non si accettano più risposte.
+census-respond-deadline = Da compilare entro il { $date }. Le risposte si salvano a ogni pagina: si può interrompere e riprendere dallo stesso link, anche da un altro dispositivo.
+census-respond-pages = Pagine del questionario
+census-respond-summary = Riepilogo e invio
+census-respond-errors = { $count ->
+    [one] C'è un problema da correggere.
+   *[other] Ci sono { $count } problemi da correggere.
+}
+census-respond-saved = Risposte salvate.
+census-respond-prev = Pagina precedente
+census-respond-save = Salva bozza
+census-respond-next = Salva e continua
+census-respond-to-summary = Salva e vai al riepilogo
+census-respond-page-ok = completa
+census-respond-submit = Invia il questionario
+census-respond-submit-help = Dopo l'invio le risposte non si possono più modificare; per correggerle bisogna chiedere alla segreteria di riaprire il questionario.
+census-respond-submitted = Questionario inviato il { $when }. Grazie.
+census-required-field = (obbligatoria)
+census-instance = { $what }: n. { $n }
+census-add-instance = Aggiungi: { $what }
+census-remove-instance = Elimina
+census-already-submitted = Il questionario è già stato inviato.
+census-issue-required = Risposta obbligatoria.
+census-issue-constraint = Il valore non è accettato.
+census-issue-invalid-integer = Scrivi un numero intero, senza punti né virgole.
+census-issue-invalid-decimal = Scrivi un numero (ad es. 2,5).
+census-issue-invalid-date = Scrivi una data valida (gg/mm/aaaa).
+census-issue-unknown-choice = Scegli una delle opzioni proposte.
+census-issue-invalid-geopoint = Scrivi la posizione come latitudine e longitudine (ad es. 41.56 15.91).
+census-issue-too-long = Il testo è troppo lungo (al massimo 10.000 caratteri).

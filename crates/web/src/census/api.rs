@@ -1,0 +1,170 @@
+//! Census API: questionnaires and their versions (read-only).
+
+use super::forms::definition;
+use crate::AppState;
+use crate::api::{Problem, json};
+use crate::auth::{ApiUser, check};
+use crate::error::{WebError, WebResult};
+use crate::middleware::RequestCtx;
+use argine_domain::access::{Action, Resource};
+use argine_storage::StorageError;
+use argine_storage::census;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A stored version of a questionnaire.
+#[derive(Serialize, ToSchema)]
+pub struct FormVersionOut {
+    id: i64,
+    version: String,
+    title: String,
+    questions: i64,
+    /// SHA-256 of the workbook as uploaded.
+    source_sha256: String,
+    /// Unix time of publication; absent while a draft.
+    published_at: Option<i64>,
+    created_at: i64,
+}
+
+/// A questionnaire (one XLSForm `form_id`) and its versions, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct FormOut {
+    id: i64,
+    form_id: String,
+    title: String,
+    versions: Vec<FormVersionOut>,
+}
+
+/// One version with its parsed XLSForm definition.
+#[derive(Serialize, ToSchema)]
+pub struct FormDefinitionOut {
+    #[serde(flatten)]
+    version: FormVersionOut,
+    form_id: String,
+    /// The parsed form: survey tree, choices, settings (argine's XLSForm model).
+    #[schema(value_type = Object)]
+    definition: serde_json::Value,
+}
+
+fn version_out(v: &census::FormVersion) -> FormVersionOut {
+    FormVersionOut {
+        id: v.id,
+        version: v.version.clone(),
+        title: v.title.clone(),
+        questions: v.questions,
+        source_sha256: v.source_sha256.clone(),
+        published_at: v.published_at,
+        created_at: v.created_at,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/census/forms", tag = "census",
+    responses((status = 200, body = [FormOut]), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn forms(State(state): State<AppState>, ctx: RequestCtx, user: ApiUser) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for f in census::forms(&mut conn).await? {
+        let versions = census::versions(&mut conn, f.id).await?.iter().map(version_out).collect();
+        out.push(FormOut { id: f.id, form_id: f.form_key, title: f.title, versions });
+    }
+    Ok(json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/census/form-versions/{id}", tag = "census",
+    params(("id" = i64, Path, description = "Form version id")),
+    responses((status = 200, body = FormDefinitionOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn form_version(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let v = census::version(&mut conn, id).await.map_err(|e| match e {
+        StorageError::NotFound => WebError::NotFound,
+        e => e.into(),
+    })?;
+    let form = definition(&v)?;
+    let definition = serde_json::to_value(&form).map_err(|e| WebError::Internal(e.into()))?;
+    Ok(json(FormDefinitionOut { version: version_out(&v), form_id: v.form_key.clone(), definition }))
+}
+
+/// How far a campaign got in one region.
+#[derive(Serialize, ToSchema)]
+pub struct RegionProgressOut {
+    /// ISTAT region code.
+    code: String,
+    name: String,
+    invited: i64,
+    opened: i64,
+    started: i64,
+    submitted: i64,
+    /// Submitted over invited, per cent, one decimal.
+    rate: f64,
+}
+
+/// How far a campaign got: Comuni invited, that opened their link, started and submitted.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignSummaryOut {
+    id: i64,
+    name: String,
+    status: String,
+    opens_on: String,
+    deadline: String,
+    form_version_id: i64,
+    invited: i64,
+    opened: i64,
+    started: i64,
+    submitted: i64,
+    rate: f64,
+    by_region: Vec<RegionProgressOut>,
+}
+
+#[utoipa::path(get, path = "/api/v1/census/campaigns/{id}/summary", tag = "census",
+    params(("id" = i64, Path, description = "Campaign id")),
+    responses((status = 200, body = CampaignSummaryOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn campaign_summary(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let c = census::campaign(&mut conn, id).await.map_err(|e| match e {
+        StorageError::NotFound => WebError::NotFound,
+        e => e.into(),
+    })?;
+    let (total, by) = census::progress_by_region(&mut conn, id).await?;
+    drop(conn);
+    let territory = state.territory();
+    Ok(json(CampaignSummaryOut {
+        id: c.id,
+        name: c.name,
+        status: c.status,
+        opens_on: c.opens_on,
+        deadline: c.deadline,
+        form_version_id: c.form_version_id,
+        rate: total.rate(),
+        invited: total.invited,
+        opened: total.opened,
+        started: total.started,
+        submitted: total.submitted,
+        by_region: by
+            .into_iter()
+            .map(|(code, p)| RegionProgressOut {
+                name: territory.region(&code).map_or_else(|| code.clone(), |r| r.name.clone()),
+                rate: p.rate(),
+                invited: p.invited,
+                opened: p.opened,
+                started: p.started,
+                submitted: p.submitted,
+                code,
+            })
+            .collect(),
+    }))
+}
