@@ -91,4 +91,9 @@ loggedInSuite('viewer', [
   { name: 'viewer-organizzazione', path: '/rete/organizzazioni/3', status: 200 },
   { name: 'viewer-protocollo', path: '/rete/protocolli/1', status: 200 },
   { name: 'viewer-gruppo', path: '/rete/gruppi/1', status: 200 },
+  { name: 'viewer-questionari', path: '/censimento/questionari', status: 200 },
+  { name: 'viewer-questionario', path: '/censimento/versioni/1', status: 200 },
+  { name: 'viewer-campagne', path: '/censimento/campagne', status: 200 },
+  { name: 'viewer-campagna-2021', path: '/censimento/campagne/1', status: 200 },
+  { name: 'viewer-campagna-2026', path: '/censimento/campagne/2', status: 200 },
 ]);

@@ -26,6 +26,8 @@ export interface Credentials {
   url?: string;
   apiToken?: string;
   accounts: Partial<Record<string, Account>>;
+  /** A Comune's secret link to the open census campaign (`census_link=`). */
+  censusLink?: string;
 }
 
 /**
@@ -48,6 +50,10 @@ export function parseCredentials(text: string): Credentials {
     }
     if (key === 'api_token') {
       creds.apiToken = value;
+      continue;
+    }
+    if (key === 'census_link') {
+      creds.censusLink = value;
       continue;
     }
     const dot = key.indexOf('.');

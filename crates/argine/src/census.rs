@@ -8,6 +8,16 @@ use argine_storage::census::{self, NewCampaign, NewInvitation, NewResponse};
 use argine_storage::territory::reference::{ANPR_CSV, COMUNI_CSV};
 use time::OffsetDateTime;
 
+/// The newest published version of the questionnaire `form_key` (e.g. `incas_2021`).
+pub async fn published_version(db: &argine_storage::Db, form_key: &str) -> anyhow::Result<Option<i64>> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(census::forms(&mut conn)
+        .await?
+        .into_iter()
+        .find(|f| f.form_key == form_key)
+        .and_then(|f| f.published_version_id))
+}
+
 /// What was created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SynthOutcome {

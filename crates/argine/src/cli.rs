@@ -283,12 +283,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let version = match form_version {
                 Some(v) => v,
                 None => {
-                    let mut conn = db.pool().acquire().await?;
-                    argine_storage::census::forms(&mut conn)
+                    crate::census::published_version(&db, "incas_2021")
                         .await?
-                        .into_iter()
-                        .find(|f| f.form_key == "incas_2021")
-                        .and_then(|f| f.published_version_id)
                         .context("no published incas_2021 questionnaire: import data/census/incas_2021.xlsx with --publish, or pass --form-version")?
                 }
             };

@@ -226,14 +226,7 @@ async fn seed_census(tx: &mut argine_storage::Tx, by: i64) -> anyhow::Result<i64
 /// which every integration test runs: the tests that need it call
 /// [`crate::census::load_synthetic`] themselves.
 pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::census::SynthOutcome> {
-    let mut conn = state.db.pool().acquire().await?;
-    let version = argine_storage::census::forms(&mut conn)
-        .await?
-        .into_iter()
-        .find(|f| f.form_key == "incas_2021")
-        .and_then(|f| f.published_version_id)
-        .context("the demo questionnaire")?;
-    drop(conn);
+    let version = crate::census::published_version(&state.db, "incas_2021").await?.context("the demo questionnaire")?;
     let mut tx = state.db.begin().await?;
     let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
     let out = crate::census::load_synthetic(&mut tx, version, 2021, Some(secretariat.id)).await?;
@@ -244,14 +237,7 @@ pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::ce
 /// An open campaign of the shipped questionnaire to the Comuni of the provinces of Foggia and
 /// Mantova; returns San Severo's secret link token.
 pub async fn seed_open_campaign(state: &AppState) -> anyhow::Result<String> {
-    let mut conn = state.db.pool().acquire().await?;
-    let version = argine_storage::census::forms(&mut conn)
-        .await?
-        .into_iter()
-        .find(|f| f.form_key == "incas_2021")
-        .and_then(|f| f.published_version_id)
-        .context("the demo questionnaire")?;
-    drop(conn);
+    let version = crate::census::published_version(&state.db, "incas_2021").await?.context("the demo questionnaire")?;
     let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
     let territory = state.territory();
     let mut tx = state.db.begin().await?;

@@ -167,3 +167,24 @@ async fn unknown_revoked_and_closed_links_say_why() {
     assert_eq!(r.status(), 410);
     assert!(r.text().await.unwrap().contains("La rilevazione è chiusa"));
 }
+
+#[tokio::test]
+async fn the_live_preview_shows_what_becomes_relevant_and_saves_nothing() {
+    let app = spawn().await;
+    let (_, link, inv) = campaign(&app).await;
+    let c = app.client();
+    let page = app.get(&c, &format!("/risposta/{link}/pagina/0")).await.text().await.unwrap();
+    assert!(!page.contains("name=\"A3a\""));
+    // A3 drives the relevance of A3a, so its inputs carry the htmx round-trip; A2 does not.
+    assert!(page.contains("name=\"A3\" id=\"q-A3-0\" value=\"1\" hx-post="), "{page}");
+    let a2 = &page[page.find("id=\"q-A2\"").unwrap()..];
+    let a2 = &a2[..a2.find('>').unwrap()];
+    assert!(!a2.contains("hx-post"), "{a2}");
+    let r =
+        post(&app, &c, &format!("/risposta/{link}/pagina/0"), &[("A2", "Rita"), ("A3", "2"), ("op", "preview")]).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("name=\"A3a\"") && page.contains("value=\"Rita\""), "{page}");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert!(census::response_of(&mut conn, inv).await.unwrap().is_none(), "a preview is not a save");
+}

@@ -7,7 +7,6 @@ use crate::auth::{ApiUser, check};
 use crate::error::{WebError, WebResult};
 use crate::middleware::RequestCtx;
 use argine_domain::access::{Action, Resource};
-use argine_storage::StorageError;
 use argine_storage::census;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -84,10 +83,7 @@ pub async fn form_version(
 ) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let v = census::version(&mut conn, id).await.map_err(|e| match e {
-        StorageError::NotFound => WebError::NotFound,
-        e => e.into(),
-    })?;
+    let v = census::version(&mut conn, id).await?;
     let form = definition(&v)?;
     let definition = serde_json::to_value(&form).map_err(|e| WebError::Internal(e.into()))?;
     Ok(json(FormDefinitionOut { version: version_out(&v), form_id: v.form_key.clone(), definition }))
@@ -135,10 +131,7 @@ pub async fn campaign_summary(
 ) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let c = census::campaign(&mut conn, id).await.map_err(|e| match e {
-        StorageError::NotFound => WebError::NotFound,
-        e => e.into(),
-    })?;
+    let c = census::campaign(&mut conn, id).await?;
     let (total, by) = census::progress_by_region(&mut conn, id).await?;
     drop(conn);
     let territory = state.territory();

@@ -3,12 +3,11 @@
 
 use crate::AppState;
 use crate::auth::{CurrentUser, check};
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource};
-use argine_storage::StorageError;
 use argine_storage::census::{self, Campaign, Progress};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -91,10 +90,7 @@ pub async fn detail(
     check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
     let tr = Tr::new(ctx.lang);
     let mut conn = state.db.pool().acquire().await?;
-    let c = census::campaign(&mut conn, id).await.map_err(|e| match e {
-        StorageError::NotFound => WebError::NotFound,
-        e => e.into(),
-    })?;
+    let c = census::campaign(&mut conn, id).await?;
     let v = census::version(&mut conn, c.form_version_id).await?;
     let (total, by_region) = census::progress_by_region(&mut conn, id).await?;
     drop(conn);

@@ -287,10 +287,7 @@ fn item_views(form: &Form, lang: &str, tr: &Tr) -> Vec<ItemView> {
 
 async fn load(state: &AppState, id: i64) -> WebResult<census::FormVersion> {
     let mut conn = state.db.pool().acquire().await?;
-    census::version(&mut conn, id).await.map_err(|e| match e {
-        StorageError::NotFound => WebError::NotFound,
-        e => e.into(),
-    })
+    Ok(census::version(&mut conn, id).await?)
 }
 
 pub async fn version(

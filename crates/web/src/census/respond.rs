@@ -118,6 +118,9 @@ pub struct QuestionRow {
     pub value: String,
     pub choices: Vec<ChoiceRow>,
     pub errors: Vec<String>,
+    /// Other questions depend on this one (relevance, requirement, a calculation, a choice
+    /// filter, a label): changing it re-renders the page through the server.
+    pub live: bool,
 }
 
 pub enum Row {
@@ -154,12 +157,29 @@ fn widget(item: &ItemView) -> &'static str {
     }
 }
 
-fn rows(tr: &Tr, items: &[ItemView], out: &mut Vec<Row>) {
+/// The names that some expression or text of the form refers to with `${…}`.
+fn referenced(form: &Form) -> std::collections::HashSet<String> {
+    use argine_domain::census::xlsform::references;
+    let mut out = std::collections::HashSet::new();
+    for i in form.all_items() {
+        let exprs =
+            [&i.relevant, &i.required, &i.constraint, &i.calculation, &i.choice_filter, &i.repeat_count, &i.read_only];
+        for e in exprs.into_iter().flatten() {
+            out.extend(references(e));
+        }
+        for text in i.label.values().chain(i.hint.values()) {
+            out.extend(references(text));
+        }
+    }
+    out
+}
+
+fn rows(tr: &Tr, live: &std::collections::HashSet<String>, items: &[ItemView], out: &mut Vec<Row>) {
     for item in items.iter().filter(|i| i.visible) {
         match item.kind {
             Kind::Group => {
                 out.push(Row::GroupStart { label: item.label.clone().unwrap_or_default() });
-                rows(tr, &item.children, out);
+                rows(tr, live, &item.children, out);
                 out.push(Row::GroupEnd);
             }
             Kind::Repeat => {
@@ -174,7 +194,7 @@ fn rows(tr: &Tr, items: &[ItemView], out: &mut Vec<Row>) {
                         label: tr.args("census-instance", &[("what", label.clone()), ("n", inst.position.to_string())]),
                         remove: (!item.fixed_count).then(|| format!("remove:{}:{}", item.path, inst.index)),
                     });
-                    rows(tr, &inst.items, out);
+                    rows(tr, live, &inst.items, out);
                     out.push(Row::InstanceEnd);
                 }
                 out.push(Row::RepeatEnd {
@@ -205,6 +225,7 @@ fn rows(tr: &Tr, items: &[ItemView], out: &mut Vec<Row>) {
                     read_only: item.read_only,
                     value: item.value.clone(),
                     errors: item.errors.iter().map(|i| issue_text(tr, i)).collect(),
+                    live: live.contains(&item.path.name),
                     id,
                 })));
             }
@@ -283,9 +304,14 @@ fn page_response(
     let mut out = Vec::new();
     let title = view.items.first().and_then(|i| i.label.clone()).unwrap_or_default();
     // The page's own group is the page: render its content, not a nested box.
+    let live = referenced(&c.form);
     match view.items.first() {
-        Some(root) if root.kind == Kind::Group => rows(&tr, &root.children, &mut out),
-        _ => rows(&tr, &view.items, &mut out),
+        Some(root) if root.kind == Kind::Group => rows(&tr, &live, &root.children, &mut out),
+        _ => rows(&tr, &live, &view.items, &mut out),
+    }
+    // A repeat that is the page: its title is the page's heading already.
+    if let Some(Row::RepeatStart { label, .. }) = out.first_mut() {
+        label.clear();
     }
     let error_count = view.issues().len();
     let mut res = render(FormPage {
