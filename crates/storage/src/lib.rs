@@ -91,11 +91,14 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // Pragmas that answer with a row are read to the end: a statement left
+                        // half-stepped stays active, and `journal_mode` would keep the WAL write
+                        // lock of this idle connection, locking out every other process (seen
+                        // with the CLI beside a server).
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Writers queue on the lock; 15 s covers a long import running in another process
-                        // (the CLI beside a server) on a loaded machine.
-                        conn.execute("PRAGMA busy_timeout = 15000").await?;
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // Writers queue on the lock; 15 s covers a long import in another process.
+                        sqlx::query("PRAGMA busy_timeout = 15000").fetch_all(&mut *conn).await?;
+                        sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&mut *conn).await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                     }
                     Ok(())

@@ -182,10 +182,15 @@ async fn cli_imports_or_names_every_problem() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let id: i64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
-    let v = census::version(&mut conn, id).await.unwrap();
-    assert_eq!((v.version.as_str(), v.is_published()), ("2023-05", true));
-    drop(conn);
+    // Read back through the CLI too. (Reading through the server's pool here made the next CLI
+    // call time out on the SQLite write lock in about one run in three: an open problem, see
+    // docs/OPERATIONS.md.)
+    let out = Command::new(env!("CARGO_BIN_EXE_argine"))
+        .args(["--data-dir", &data_dir, "census", "form", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(list.contains(&format!("version id {id}\t2023-05\tpublished")), "{list}");
 
     let out_file = app.dir.path().join("export.xlsx");
     let out = Command::new(env!("CARGO_BIN_EXE_argine"))
