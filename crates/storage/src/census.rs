@@ -576,3 +576,15 @@ pub async fn submit(conn: &mut AnyConnection, invitation_id: i64, answers: &str)
         .await?;
     Ok(t)
 }
+
+/// The submitted responses of a campaign with the invited comune's code and name, by code.
+pub async fn submitted_responses(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT i.comune_code, i.comune_name, r.answers FROM census_responses r
+         JOIN census_invitations i ON i.id = r.invitation_id
+         WHERE i.campaign_id = $1 AND r.status = 'submitted' ORDER BY i.comune_code",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -92,3 +92,45 @@ async fn cli_synth_creates_the_campaign() {
     let (total, _) = census::progress_by_region(&mut conn, id).await.unwrap();
     assert_eq!((total.invited, total.submitted), (7904, 3851));
 }
+
+#[tokio::test]
+async fn responses_export_to_xlsx_and_csv_for_the_secretariat_only_and_audited() {
+    use calamine::Reader as _;
+    let app = spawn().await;
+    let out = argine::demo::seed_synthetic_census(&app.state).await.unwrap();
+    let sec = app.login_as("secretariat").await;
+    let r = app.get(&sec, &format!("/censimento/campagne/{}/risposte.xlsx", out.campaign_id)).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), ["incas_2021", "strutture", "insediamenti"]);
+    let main = wb.worksheet_range("incas_2021").unwrap();
+    assert_eq!(main.height(), 3852, "header and 3,851 responses");
+    let settlements = wb.worksheet_range("insediamenti").unwrap();
+    assert_eq!(settlements.height(), 151, "header and 150 settlements");
+    let header: Vec<String> = settlements.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..2], ["comune_istat", "insediamenti_n"]);
+
+    let r = app.get(&sec, &format!("/censimento/campagne/{}/risposte.csv?foglio=insediamenti", out.campaign_id)).await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    let mut csv = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(csv.records().count(), 150);
+
+    let viewer = app.login_as("viewer").await;
+    let r = app.get(&viewer, &format!("/censimento/campagne/{}/risposte.xlsx", out.campaign_id)).await;
+    assert_eq!(r.status(), 403);
+    let reads = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census_responses.read".into()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 2, "both exports audited");
+    assert!(reads.iter().all(|e| e.personal));
+}

@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod engine;
+pub mod export;
 pub mod expr;
 pub mod synth;
 pub mod xlsform;

@@ -130,3 +130,6 @@ census-issue-invalid-date = Write a valid date.
 census-issue-unknown-choice = Pick one of the options offered.
 census-issue-invalid-geopoint = Write the position as latitude and longitude (e.g. 41.56 15.91).
 census-issue-too-long = The text is too long (at most 10,000 characters).
+census-export-xlsx = Export the responses (XLSX, codes)
+census-export-xlsx-labels = Export the responses (XLSX, labels)
+census-export-csv = Export the responses (CSV)

@@ -130,3 +130,6 @@ census-issue-invalid-date = Scrivi una data valida (gg/mm/aaaa).
 census-issue-unknown-choice = Scegli una delle opzioni proposte.
 census-issue-invalid-geopoint = Scrivi la posizione come latitudine e longitudine (ad es. 41.56 15.91).
 census-issue-too-long = Il testo è troppo lungo (al massimo 10.000 caratteri).
+census-export-xlsx = Esporta le risposte (XLSX, codici)
+census-export-xlsx-labels = Esporta le risposte (XLSX, etichette)
+census-export-csv = Esporta le risposte (CSV)

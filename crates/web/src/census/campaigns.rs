@@ -73,6 +73,8 @@ struct DetailPage {
     status: String,
     total: ProgressRow,
     regions: Vec<ProgressRow>,
+    id: i64,
+    can_export: bool,
 }
 
 /// Formats a percentage the Italian or English way (one decimal).
@@ -118,6 +120,108 @@ pub async fn detail(
             p: total,
         },
         regions,
+        id: c.id,
+        can_export: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         name: c.name,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ExportQuery {
+    /// `etichette` for choice labels (in the page's language), codes otherwise.
+    valori: String,
+    /// For CSV: which sheet (the form id, or a repeat's name); the first by default.
+    foglio: String,
+}
+
+/// The submitted responses as tables (personal data of the referents: the secretariat only,
+/// and every export is audited as a read of personal data).
+async fn export_sheets(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+    q: &ExportQuery,
+) -> WebResult<(String, Vec<(String, Vec<Vec<String>>)>)> {
+    use argine_domain::census::answers::Answers;
+    use argine_domain::census::export::{self, Values};
+    check(state, ctx, &user.actor, user.label(), Action::ManageCensus, &Resource::Census).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let c = census::campaign(&mut conn, id).await?;
+    let v = census::version(&mut conn, c.form_version_id).await?;
+    let stored = census::submitted_responses(&mut conn, id).await?;
+    drop(conn);
+    let form = super::forms::definition(&v)?;
+    let answers: Vec<(String, String, Answers)> = stored
+        .into_iter()
+        .map(|(code, name, json)| {
+            serde_json::from_str(&json)
+                .map(|a| (code, name, a))
+                .map_err(|e| crate::error::WebError::Internal(anyhow::anyhow!("unreadable response: {e}")))
+        })
+        .collect::<WebResult<_>>()?;
+    let rows: Vec<export::Row<'_>> = answers
+        .iter()
+        .map(|(code, name, a)| export::Row { comune_code: code, comune_name: name, answers: a })
+        .collect();
+    let lang = form.language_for(ctx.lang.code());
+    let values = if q.valori == "etichette" { Values::Labels(&lang) } else { Values::Codes };
+    let sheets = export::sheets(&form, &rows, values);
+    crate::auth::audit_personal_read(
+        state,
+        ctx,
+        (user.user.id, user.label()),
+        ("census_responses", id.to_string()),
+        serde_json::json!({"responses": rows.len(), "format": if q.foglio.is_empty() { "xlsx" } else { "csv" }}),
+    )
+    .await?;
+    Ok((format!("{}-campagna-{id}", v.form_key), sheets))
+}
+
+fn attachment(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> WebResult<Response> {
+    let (name, sheets) = export_sheets(&state, &ctx, &user, id, &ExportQuery { foglio: String::new(), ..q }).await?;
+    let bytes = argine_reports::xlsx::write_workbook(&sheets)
+        .map_err(|e| crate::error::WebError::Internal(anyhow::anyhow!("response export: {e}")))?;
+    Ok(attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx"), bytes))
+}
+
+/// One sheet as CSV (UTF-8 with BOM and `;`, as Excel opens it in Italy).
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> WebResult<Response> {
+    let q = ExportQuery { foglio: if q.foglio.is_empty() { "*".into() } else { q.foglio }, ..q };
+    let (name, sheets) = export_sheets(&state, &ctx, &user, id, &q).await?;
+    let sheet = if q.foglio == "*" { sheets.first() } else { sheets.iter().find(|(n, _)| *n == q.foglio) };
+    let Some((sheet_name, rows)) = sheet else { return Err(crate::error::WebError::NotFound) };
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
+    for r in rows {
+        w.write_record(r).map_err(|e| crate::error::WebError::Internal(e.into()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| crate::error::WebError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    Ok(attachment("text/csv; charset=utf-8", &format!("{name}-{sheet_name}.csv"), bytes))
 }
