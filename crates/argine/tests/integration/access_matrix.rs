@@ -226,6 +226,7 @@ async fn every_route_every_role_inside_and_outside() {
             c("GET", "/censimento/questionari", vec![], Action::ViewCensus, Resource::Census, false),
             c("GET", "/censimento/versioni/1", vec![], Action::ViewCensus, Resource::Census, false),
             c("GET", "/censimento/campagne", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/censimento/campagne/999999/comuni", vec![], Action::ViewCensus, Resource::Census, false),
             c("GET", "/censimento/campagne/999999/risposte.csv", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/censimento/versioni/1/xlsform.xlsx", vec![], Action::ViewCensus, Resource::Census, false),
             c("POST", "/censimento/versioni/999999/pubblica", vec![], Action::ManageCensus, Resource::Census, false),

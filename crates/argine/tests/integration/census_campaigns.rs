@@ -77,6 +77,22 @@ async fn the_synthetic_census_reproduces_the_published_figures_as_stored() {
     assert_eq!(s["by_region"].as_array().unwrap().len(), 20);
     let sum: i64 = s["by_region"].as_array().unwrap().iter().map(|r| r["submitted"].as_i64().unwrap()).sum();
     assert_eq!(sum, 3851);
+
+    // The follow-up list: Puglia's Comuni that have not answered, with their PEC.
+    let puglia = s["by_region"].as_array().unwrap().iter().find(|r| r["code"] == "16").unwrap().clone();
+    let waiting = puglia["invited"].as_i64().unwrap() - puglia["submitted"].as_i64().unwrap();
+    let page =
+        app.get(&c, &format!("/censimento/campagne/{}/comuni?regione=16", out.campaign_id)).await.text().await.unwrap();
+    assert_eq!(page.matches("<th scope=\"row\">").count() as i64, waiting);
+    assert!(page.contains("@pec.comune-") && !page.contains("Manfredonia"), "Manfredonia answered");
+    let page = app
+        .get(&c, &format!("/censimento/campagne/{}/comuni?regione=16&stato=inviati", out.campaign_id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Manfredonia"));
+    assert_eq!(page.matches("<th scope=\"row\">").count() as i64, puglia["submitted"].as_i64().unwrap());
 }
 
 #[tokio::test]

@@ -133,3 +133,21 @@ census-issue-too-long = The text is too long (at most 10,000 characters).
 census-export-xlsx = Export the responses (XLSX, codes)
 census-export-xlsx-labels = Export the responses (XLSX, labels)
 census-export-csv = Export the responses (CSV)
+census-comuni-title = Comuni of the campaign
+census-comuni-link = List of the Comuni: who has not answered yet, with their addresses
+census-comuni-count = { $count ->
+    [one] One Comune.
+   *[other] { $count } Comuni.
+}
+census-comune = Comune
+census-province = Province
+census-all-regions = All regions
+census-filter = Filter
+census-filter-da-sollecitare = To follow up (not submitted)
+census-filter-in-corso = Being filled in
+census-filter-inviati = Submitted
+census-filter-tutti = All
+census-status-invited = Invited
+census-status-opened = Opened the link
+census-status-started = Being filled in
+census-status-submitted = Submitted

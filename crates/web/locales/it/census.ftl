@@ -133,3 +133,21 @@ census-issue-too-long = Il testo è troppo lungo (al massimo 10.000 caratteri).
 census-export-xlsx = Esporta le risposte (XLSX, codici)
 census-export-xlsx-labels = Esporta le risposte (XLSX, etichette)
 census-export-csv = Esporta le risposte (CSV)
+census-comuni-title = Comuni della campagna
+census-comuni-link = Elenco dei Comuni: chi non ha ancora risposto, con i recapiti
+census-comuni-count = { $count ->
+    [one] Un Comune.
+   *[other] { $count } Comuni.
+}
+census-comune = Comune
+census-province = Provincia
+census-all-regions = Tutte le regioni
+census-filter = Filtra
+census-filter-da-sollecitare = Da sollecitare (non hanno inviato)
+census-filter-in-corso = In compilazione
+census-filter-inviati = Hanno inviato
+census-filter-tutti = Tutti
+census-status-invited = Invitato
+census-status-opened = Ha aperto il link
+census-status-started = In compilazione
+census-status-submitted = Inviato

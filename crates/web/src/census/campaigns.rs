@@ -225,3 +225,110 @@ pub async fn export_csv(
     let bytes = w.into_inner().map_err(|e| crate::error::WebError::Internal(anyhow::anyhow!("csv: {e}")))?;
     Ok(attachment("text/csv; charset=utf-8", &format!("{name}-{sheet_name}.csv"), bytes))
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ComuniQuery {
+    /// `da-sollecitare` (not submitted, the default), `in-corso` (started, not submitted),
+    /// `inviati`, `tutti`.
+    stato: String,
+    /// ISTAT region code; all regions when empty.
+    regione: String,
+}
+
+pub struct InvitationRow {
+    pub code: String,
+    pub name: String,
+    pub province: String,
+    pub status: String,
+    pub pec: String,
+    pub email: String,
+}
+
+#[derive(Template)]
+#[template(path = "census/comuni.html")]
+struct ComuniPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    stato: String,
+    regione: String,
+    statuses: Vec<(&'static str, String)>,
+    regions: Vec<(String, String)>,
+    rows: Vec<InvitationRow>,
+}
+
+/// The Comuni of a campaign by where they are (the follow-up list of the secretariat: who has
+/// not answered yet, with the addresses to write to).
+pub async fn comuni(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ComuniQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
+    let tr = Tr::new(ctx.lang);
+    let mut conn = state.db.pool().acquire().await?;
+    let c = census::campaign(&mut conn, id).await?;
+    let all = census::invitations(&mut conn, id).await?;
+    drop(conn);
+    let stato = match q.stato.as_str() {
+        "in-corso" | "inviati" | "tutti" => q.stato.clone(),
+        _ => "da-sollecitare".to_owned(),
+    };
+    let territory = state.territory();
+    let mut regions: Vec<(String, String)> = all
+        .iter()
+        .map(|i| i.region_code.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|code| (territory.region(&code).map_or_else(|| code.clone(), |r| r.name.clone()), code))
+        .map(|(name, code)| (code, name))
+        .collect();
+    regions.sort_by(|a, b| a.1.cmp(&b.1));
+    let rows = all
+        .into_iter()
+        .filter(|i| q.regione.is_empty() || i.region_code == q.regione)
+        .filter(|i| match stato.as_str() {
+            "in-corso" => i.started_at.is_some() && i.submitted_at.is_none(),
+            "inviati" => i.submitted_at.is_some(),
+            "tutti" => true,
+            _ => i.submitted_at.is_none(),
+        })
+        .map(|i| {
+            let status = if i.submitted_at.is_some() {
+                "census-status-submitted"
+            } else if i.started_at.is_some() {
+                "census-status-started"
+            } else if i.opened_at.is_some() {
+                "census-status-opened"
+            } else {
+                "census-status-invited"
+            };
+            InvitationRow {
+                province: territory
+                    .province(&i.province_code)
+                    .map_or_else(|| i.province_code.clone(), |p| p.sigla.clone()),
+                status: tr.t(status),
+                pec: i.pec.clone().unwrap_or_default(),
+                email: i.email.clone().unwrap_or_default(),
+                code: i.comune_code,
+                name: i.comune_name,
+            }
+        })
+        .collect();
+    render(ComuniPage {
+        chrome: Chrome::for_user(&state, &ctx, &user),
+        id,
+        name: c.name,
+        statuses: ["da-sollecitare", "in-corso", "inviati", "tutti"]
+            .into_iter()
+            .map(|s| (s, tr.t(&format!("census-filter-{s}"))))
+            .collect(),
+        stato,
+        regione: q.regione,
+        regions,
+        rows,
+    })
+}
