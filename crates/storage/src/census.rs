@@ -588,3 +588,25 @@ pub async fn submitted_responses(conn: &mut AnyConnection, campaign_id: i64) -> 
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Reopens a submitted response so that the Comune can correct it through its link: the
+/// response becomes a draft again and the invitation is no longer counted as submitted.
+/// `NotFound` when the invitation has no submitted response.
+pub async fn reopen(conn: &mut AnyConnection, invitation_id: i64) -> Result<()> {
+    let r = sqlx::query(
+        "UPDATE census_responses SET status = 'draft', submitted_at = NULL, updated_at = $1, revision = revision + 1
+         WHERE invitation_id = $2 AND status = 'submitted'",
+    )
+    .bind(now())
+    .bind(invitation_id)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    sqlx::query("UPDATE census_invitations SET submitted_at = NULL WHERE id = $1")
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

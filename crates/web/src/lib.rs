@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne", get(census::campaigns::list))
         .route("/censimento/campagne/{id}", get(census::campaigns::detail))
         .route("/censimento/campagne/{id}/comuni", get(census::campaigns::comuni))
+        .route("/censimento/campagne/{id}/comuni/{invitation}/riapri", post(census::campaigns::reopen))
         .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))
         .route("/censimento/campagne/{id}/risposte.csv", get(census::campaigns::export_csv))
         // The response form: the secret link of an invitation is the capability (no account).

@@ -125,6 +125,47 @@ async fn a_comune_fills_saves_resumes_and_submits() {
     assert_eq!(r.status(), 409);
     let r = app.get(&c, &base).await;
     assert_eq!((r.status().as_u16(), location(&r)), (303, format!("{base}/riepilogo")));
+
+    // The secretariat reopens it, with a reason that goes to the audit log; the Comune corrects
+    // and submits again through the same link.
+    let sec = app.login_as("secretariat").await;
+    let reopen = format!("/censimento/campagne/{campaign_id}/comuni/{inv}/riapri");
+    let r = post(&app, &sec, &reopen, &[("reason", "")]).await;
+    assert_eq!(r.status(), 400, "a reason is required");
+    let r = post(&app, &sec, &reopen, &[("reason", "Il Comune segnala un errore nel numero di persone")]).await;
+    assert_eq!(r.status(), 303);
+    let audit = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census.response.reopen".into()),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].details.contains("errore nel numero di persone"));
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert!(!census::response_of(&mut conn, inv).await.unwrap().unwrap().is_submitted());
+    let (total, _) = census::progress_by_region(&mut conn, campaign_id).await.unwrap();
+    assert_eq!(total.submitted, 0);
+    drop(conn);
+    let page = app.get(&c, &settlements).await.text().await.unwrap();
+    assert!(page.contains("value=\"2100\""), "the answers are still there");
+    let r = post(&app, &c, &settlements, &fields("2050")).await;
+    assert_eq!(r.status(), 303);
+    let r = post(&app, &c, &format!("{base}/invia"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let resp = census::response_of(&mut conn, inv).await.unwrap().unwrap();
+    assert!(resp.is_submitted());
+    let a: Answers = serde_json::from_str(&resp.answers).unwrap();
+    assert_eq!(a.repeat("insediamenti")[0].value("E3"), "2050");
+    // A viewer cannot reopen.
+    let viewer = app.login_as("viewer").await;
+    let r = post(&app, &viewer, &reopen, &[("reason", "non autorizzato")]).await;
+    assert_eq!(r.status(), 403);
 }
 
 #[tokio::test]

@@ -234,9 +234,13 @@ pub struct ComuniQuery {
     stato: String,
     /// ISTAT region code; all regions when empty.
     regione: String,
+    /// Set after a reopening, to say so.
+    riaperto: bool,
 }
 
 pub struct InvitationRow {
+    pub id: i64,
+    pub submitted: bool,
     pub code: String,
     pub name: String,
     pub province: String,
@@ -256,6 +260,9 @@ struct ComuniPage {
     statuses: Vec<(&'static str, String)>,
     regions: Vec<(String, String)>,
     rows: Vec<InvitationRow>,
+    can_reopen: bool,
+    message: Option<String>,
+    error: Option<String>,
 }
 
 /// The Comuni of a campaign by where they are (the follow-up list of the secretariat: who has
@@ -307,6 +314,8 @@ pub async fn comuni(
                 "census-status-invited"
             };
             InvitationRow {
+                id: i.id,
+                submitted: i.submitted_at.is_some(),
                 province: territory
                     .province(&i.province_code)
                     .map_or_else(|| i.province_code.clone(), |p| p.sigla.clone()),
@@ -330,5 +339,53 @@ pub async fn comuni(
         regione: q.regione,
         regions,
         rows,
+        can_reopen: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        message: q.riaperto.then(|| tr.t("census-reopened")),
+        error: None,
     })
+}
+
+/// Reopens a Comune's submitted response, with the reason written in the audit log; the Comune
+/// corrects it through its own link and submits again.
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path((id, invitation)): Path<(i64, i64)>,
+    axum::extract::RawForm(body): axum::extract::RawForm,
+) -> WebResult<Response> {
+    use axum::response::IntoResponse;
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageCensus, &Resource::Census).await?;
+    let f = crate::network::form::pairs(&body);
+    let reason = crate::network::form::field(&f, "reason");
+    let mut conn = state.db.pool().acquire().await?;
+    let inv = census::invitation(&mut conn, invitation).await?;
+    drop(conn);
+    if inv.campaign_id != id {
+        return Err(crate::error::WebError::NotFound);
+    }
+    if reason.chars().count() < 5 {
+        return Err(crate::error::WebError::BadRequest("census-reopen-reason-required"));
+    }
+    let mut tx = state.db.begin().await?;
+    census::reopen(&mut tx, invitation).await?;
+    argine_storage::audit::append(
+        &mut tx,
+        &argine_storage::audit::NewEntry {
+            actor_user_id: Some(user.user.id),
+            actor_label: user.label().to_owned(),
+            action: "census.response.reopen".into(),
+            outcome: "ok".into(),
+            record_type: "census_invitation".into(),
+            record_id: invitation.to_string(),
+            ip: ctx.ip.clone(),
+            request_id: ctx.request_id.clone(),
+            details: serde_json::json!({"campaign": id, "comune": inv.comune_code, "reason": reason}).to_string(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(argine_storage::StorageError::from)?;
+    Ok(axum::response::Redirect::to(&format!("/censimento/campagne/{id}/comuni?stato=in-corso&riaperto=1"))
+        .into_response())
 }
