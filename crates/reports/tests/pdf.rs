@@ -2,8 +2,7 @@
 //! Debian's `poppler-utils`. Without them the tests that read PDFs print why and pass, unless
 //! `ARGINE_REQUIRE_TOOLS=1` makes a missing tool a failure (CI sets it).
 //!
-//! `cargo test --release -p argine-reports --test pdf -- --ignored --nocapture` prints render
-//! timings; `ARGINE_PDF_DUMP_DIR=/tmp/pdfs cargo test -p argine-reports --test pdf` keeps the
+//! `ARGINE_PDF_DUMP_DIR=/tmp/pdfs cargo test -p argine-reports --test pdf` keeps the
 //! PDFs to look at (e.g. `pdftoppm -png -r 60 /tmp/pdfs/report.pdf /tmp/pdfs/report`).
 
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on unexpected errors")]
@@ -11,7 +10,6 @@
 use std::io::Write as _;
 use std::process::Command;
 use std::sync::{LazyLock, Once};
-use std::time::Instant;
 
 use argine_reports::pdf::{Conformance, HOUSE_STYLE_FILE, Pdf, PdfError, RenderOptions, Rendered};
 use serde_json::json;
@@ -384,45 +382,4 @@ fn long_table_pages() {
     assert_eq!(text.matches("Stato").count(), pages);
     assert!(text.contains(&format!("Riga {ROWS_FOR_30_PAGES}")));
     assert_eq!(text.matches("aperto").count(), ROWS_FOR_30_PAGES);
-}
-
-/// Render timings (run in release): engine construction, a 1-page and a 30-page document.
-/// Every run renders different data: typst memoises layout across renders, and repeating the
-/// same document would time its cache.
-#[test]
-#[ignore = "timings, not a check: run with --release -- --ignored --nocapture"]
-fn timings() {
-    let started = Instant::now();
-    let engine = Pdf::new().unwrap();
-    println!("Pdf::new: {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
-
-    for (name, rows) in [("1 page", None), ("30 pages", Some(ROWS_FOR_30_PAGES))] {
-        let mut times = Vec::new();
-        let (mut size, mut pages) = (0, 0);
-        for run in 0..7 {
-            let (source, data) = match rows {
-                None => (REPORT.to_owned(), report_data("it")),
-                Some(rows) => long_table(rows),
-            };
-            // Make every cell new: the run number in front of each "Riga"/"Latina".
-            let data = String::from_utf8(data)
-                .unwrap()
-                .replace("Riga", &format!("R{run}"))
-                .replace("Latina", &format!("L{run}"));
-            let files: &[(&str, &[u8])] = &[("data.json", data.as_bytes()), ("map.svg", MAP_SVG.as_bytes())];
-            let started = Instant::now();
-            let rendered = engine.render_with(&source, files, &RenderOptions::default()).unwrap();
-            times.push(started.elapsed().as_secs_f64() * 1e3);
-            (size, pages) = (rendered.pdf.len(), rendered.pages);
-        }
-        let first = times.remove(0);
-        times.sort_by(f64::total_cmp);
-        println!(
-            "{name}: {pages} pages, {} KiB; first render {first:.0} ms; next 6: median {:.0} ms, fastest {:.0} ms, slowest {:.0} ms",
-            size / 1024,
-            times[3],
-            times[0],
-            times[5]
-        );
-    }
 }
