@@ -48,7 +48,8 @@ impl Table {
     }
 }
 
-fn looks_like_zip_or_ole(bytes: &[u8]) -> bool {
+/// Whether the bytes are a workbook (XLSX, ODS: ZIP; XLS: OLE) rather than CSV text.
+pub(crate) fn looks_like_zip_or_ole(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
@@ -81,18 +82,61 @@ fn read_csv(bytes: &[u8]) -> Result<Table, SheetError> {
         None => return Err(SheetError::Empty),
     };
     let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     for rec in records {
         let rec = rec.map_err(|e| SheetError::Csv {
             row: e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0)),
             message: e.to_string(),
         })?;
-        let line = rec.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+        let line = rec.position().map_or(0, |p| lines.line_at(usize::try_from(p.byte()).unwrap_or(usize::MAX)));
         let cells: Vec<String> = rec.iter().map(str::to_owned).collect();
         if cells.iter().any(|c| !c.trim().is_empty()) {
             rows.push((line, cells));
         }
     }
     Ok(Table { headers, rows })
+}
+
+/// The line (1-based, as a text editor or spreadsheet program shows it) where a CSV record
+/// starts. The reader's own line counter starts a record at the line terminator or blank lines
+/// before it (so with Windows line endings every row was one line early); this skips them.
+/// Lines end with `\n`, `\r\n` or a lone `\r` (old Mac files).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Self { text, offset: 0, line: 1 }
+    }
+
+    /// Whether the byte at `i` ends a line.
+    fn ends_line(&self, i: usize) -> bool {
+        match self.text.get(i) {
+            Some(b'\n') => true,
+            Some(b'\r') => self.text.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        }
+    }
+
+    /// The line of the first byte at or after `byte` that is not a line terminator. Offsets
+    /// must not decrease from one call to the next.
+    fn line_at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        if byte > self.offset {
+            self.line += (self.offset..byte).filter(|&i| self.ends_line(i)).count();
+            self.offset = byte;
+        }
+        let mut line = self.line;
+        let mut i = self.offset;
+        while let Some(b'\n' | b'\r') = self.text.get(i) {
+            line += usize::from(self.ends_line(i));
+            i += 1;
+        }
+        line
+    }
 }
 
 /// Excel's serial day number → ISO date (1900 date system; serial 1 = 1900-01-01, with Excel's
@@ -276,6 +320,16 @@ mod tests {
         let latin = b"nome,indirizzo\nComune di Forl\xEC,via \xABRoma\xBB 1\n";
         let t = read(latin).unwrap();
         assert_eq!(t.rows[0].1, ["Comune di Forlì", "via «Roma» 1"]);
+    }
+
+    #[test]
+    fn csv_rows_keep_their_line_numbers_with_any_line_ending() {
+        for text in ["a;b\r\n1;2\r\n\r\n3;4\r\n", "a;b\n1;2\n\n3;4\n", "a;b\r1;2\r\r3;4", "a;b\n1;\"x\ny\"\n\n3;4"] {
+            let t = read(text.as_bytes()).unwrap();
+            let lines: Vec<usize> = t.rows.iter().map(|(l, _)| *l).collect();
+            let expected = if text.contains('"') { [2, 5] } else { [2, 4] };
+            assert_eq!(lines, expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The census of Comuni: XLSForm questionnaires ([`xlsform`]), the one evaluator of the
 //! expressions they use ([`expr`]), the form engine that applies them to a response's
 //! [`answers`] — relevance, constraints, calculations — shared by the server's validation and
-//! the live web form ([`engine`]), and a seeded synthetic national census calibrated on the
-//! published 2021 figures ([`synth`]).
+//! the live web form ([`engine`]), the export of responses to sheets ([`export`]) and the
+//! import of responses collected elsewhere — KoboToolbox, LimeSurvey, argine's own export
+//! ([`import`]) — and a seeded synthetic national census calibrated on the published 2021
+//! figures ([`synth`]).
 
 pub mod answers;
 pub mod engine;
 pub mod export;
 pub mod expr;
+pub mod import;
 pub mod synth;
 pub mod xlsform;
