@@ -102,6 +102,12 @@ impl Keyring {
     }
 }
 
+/// SHA-256 of `bytes`, lower-case hex: the fingerprint shown on receipts and kept with files.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,6 +237,7 @@ async fn every_route_every_role_inside_and_outside() {
             ),
             c("GET", "/censimento/campagne/999999/risposte.csv", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/censimento/versioni/1/xlsform.xlsx", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/censimento/versioni/1/guida.pdf", vec![], Action::ViewCensus, Resource::Census, false),
             c("POST", "/censimento/versioni/999999/pubblica", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/api/v1/census/forms", vec![], Action::ViewCensus, Resource::Census, true),
             c("GET", "/admin/audit", vec![], Action::ViewAuditLog, Resource::AuditLog, false),

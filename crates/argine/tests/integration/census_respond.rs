@@ -108,6 +108,35 @@ async fn a_comune_fills_saves_resumes_and_submits() {
     assert_eq!(r.status(), 303);
     let page = app.get(&c, &format!("{base}/riepilogo")).await.text().await.unwrap();
     assert!(page.contains("census-submitted"), "{page}");
+    assert!(page.contains(&format!("{base}/ricevuta.pdf")), "{page}");
+
+    // The PDF receipt, read back by a real reader: the answers as the Comune saw them (labels,
+    // not codes), the repeat instance, and the fingerprint of what was stored.
+    let r = app.get(&c, &format!("{base}/ricevuta.pdf")).await;
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "application/pdf"));
+    let bytes = r.bytes().await.unwrap();
+    if let Some(text) = pdf_text(&app, &bytes) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let stored = census::response_of(&mut conn, inv).await.unwrap().unwrap().answers;
+        let fingerprint = argine_domain::crypto::sha256_hex(
+            serde_json::to_string(&serde_json::from_str::<Answers>(&stored).unwrap()).unwrap().as_bytes(),
+        );
+        for expected in ["Ricevuta di invio", "San Severo", "Rita Esposito", "I158", "Gran Ghetto di Rignano", "2100"] {
+            assert!(flat.contains(expected), "{expected:?} not in the receipt:\n{text}");
+        }
+        assert!(flat.contains("Baracche") || flat.contains("baracche"), "{text}");
+        assert!(!flat.contains(" stab "), "codes are shown as labels: {text}");
+        assert!(text.replace(['\n', ' '], "").contains(&fingerprint), "the fingerprint {fingerprint}: {text}");
+    }
+    // The compilation guide from the form and from the version page: every section.
+    let guide = app.get(&c, &format!("{base}/guida.pdf")).await.bytes().await.unwrap();
+    if let Some(text) = pdf_text(&app, &guide) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in ["Guida alla compilazione", "San Severo", "Sezione A", "Codice Catastale", "Pagina 1 di"] {
+            assert!(flat.contains(expected), "{expected:?} not in the guide:\n{text}");
+        }
+    }
 
     // Stored as submitted, finalised; counted; no more changes.
     let mut conn = app.state.db.pool().acquire().await.unwrap();

@@ -118,3 +118,34 @@ pub fn link_in(mail: &str, prefix: &str) -> String {
     let start = unfolded.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in:\n{mail}"));
     unfolded[start..].split_whitespace().next().unwrap().to_owned()
 }
+
+/// Whether an external reader is installed; with `ARGINE_REQUIRE_TOOLS` set (as CI does) a
+/// missing one fails the test instead of skipping its part.
+pub fn tool_available(check: &mut std::process::Command, what: &str) -> bool {
+    let ok = check.output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var("ARGINE_REQUIRE_TOOLS").is_err(), "{what} is required (ARGINE_REQUIRE_TOOLS=1)");
+        eprintln!("{what} not available: skipping its part of the test");
+    }
+    ok
+}
+
+/// The text of a PDF as `pdftotext -layout` reads it (`None` when poppler-utils is missing and
+/// not required).
+pub fn pdf_text(app: &TestApp, bytes: &[u8]) -> Option<String> {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    if !tool_available(std::process::Command::new("pdftotext").arg("-v"), "pdftotext (poppler-utils)") {
+        return None;
+    }
+    let file = app.dir.path().join(format!("read-{}.pdf", uuid_like()));
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-layout"]).arg(&file).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+fn uuid_like() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}

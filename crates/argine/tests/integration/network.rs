@@ -7,15 +7,6 @@ use argine_storage::{network, orgs};
 use std::process::Command;
 
 /// A required external reader: missing is a failure when ARGINE_REQUIRE_TOOLS=1, else a skip.
-fn tool_available(check: &mut Command, what: &str) -> bool {
-    let ok = check.output().is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(std::env::var("ARGINE_REQUIRE_TOOLS").is_err(), "{what} is required (ARGINE_REQUIRE_TOOLS=1)");
-        eprintln!("{what} not available: skipping its part of the test");
-    }
-    ok
-}
-
 async fn org_count(app: &TestApp) -> usize {
     orgs::list(&app.state.db).await.unwrap().len()
 }
@@ -267,11 +258,7 @@ async fn meetings_minutes_pdf_and_calendar() {
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let file = app.dir.path().join("verbale.pdf");
-    std::fs::write(&file, &bytes).unwrap();
-    if tool_available(Command::new("pdftotext").arg("-v"), "pdftotext (poppler-utils)") {
-        let out = Command::new("pdftotext").args(["-layout"]).arg(&file).arg("-").output().unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+    if let Some(text) = pdf_text(&app, &bytes) {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for expected in [
             "BOZZA",

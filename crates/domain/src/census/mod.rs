@@ -7,6 +7,7 @@
 //! figures ([`synth`]).
 
 pub mod answers;
+pub mod document;
 pub mod engine;
 pub mod export;
 pub mod expr;

@@ -404,3 +404,18 @@ pub async fn export(
         .map_err(|e| WebError::Internal(anyhow::anyhow!("export of form version {id}: {e}")))?;
     Ok(xlsx_response(&format!("{}-{}-export.xlsx", v.form_key, v.version), bytes))
 }
+
+/// The compilation guide of a version as PDF: every page and question, hints and choices.
+pub async fn guide(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
+    let v = load(&state, id).await?;
+    let form = definition(&v)?;
+    let data = super::document::guide_data(&Tr::new(ctx.lang), &form, &state.config.instance_name, None);
+    let bytes = super::document::render_async(&state.pdf, data).await?;
+    Ok(super::document::pdf_response(bytes, &format!("guida-{}-{}.pdf", v.form_key, v.version)))
+}

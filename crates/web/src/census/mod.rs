@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod campaigns;
+pub mod document;
 pub mod forms;
 pub mod respond;
 

@@ -549,3 +549,63 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestCtx, Path(link): 
     tracing::info!(invitation = c.invitation.id, "census response submitted");
     Ok(Redirect::to(&format!("/risposta/{link}/riepilogo")).into_response())
 }
+
+/// The compilation guide of the campaign's questionnaire, addressed to this Comune.
+pub async fn guide(State(state): State<AppState>, ctx: RequestCtx, Path(link): Path<String>) -> WebResult<Response> {
+    let c = match open(&state, &ctx, &link).await? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    let tr = Tr::new(ctx.lang);
+    let guide = super::document::GuideContext {
+        campaign: &c.campaign.name,
+        deadline: &c.campaign.deadline,
+        comune: Some(&c.invitation.comune_name),
+    };
+    let data = super::document::guide_data(&tr, &c.form, &state.config.instance_name, Some(&guide));
+    let bytes = super::document::render_async(&state.pdf, data).await?;
+    Ok(super::document::pdf_response(bytes, "guida-alla-compilazione.pdf"))
+}
+
+/// The receipt of the submitted response: what was sent, when, and its SHA-256 fingerprint.
+pub async fn receipt(State(state): State<AppState>, ctx: RequestCtx, Path(link): Path<String>) -> WebResult<Response> {
+    let c = match open(&state, &ctx, &link).await? {
+        Ok(c) => c,
+        Err(res) => return Ok(res),
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    let response = census::response_of(&mut conn, c.invitation.id).await?;
+    let Some(response) = response.filter(|r| r.is_submitted()) else {
+        return Ok(Redirect::to(&format!("/risposta/{link}/riepilogo")).into_response());
+    };
+    let version = census::version(&mut conn, response.form_version_id).await?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    audit::append(
+        &mut tx,
+        &NewEntry {
+            actor_label: format!("link:{}", c.invitation.comune_code),
+            action: "census.response.receipt".into(),
+            outcome: "ok".into(),
+            record_type: "census_invitation".into(),
+            record_id: c.invitation.id.to_string(),
+            ip: ctx.ip.clone(),
+            request_id: ctx.request_id.clone(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    let tr = Tr::new(ctx.lang);
+    let facts = super::document::ReceiptContext {
+        campaign: &c.campaign.name,
+        comune: &c.invitation.comune_name,
+        submitted_at: response.submitted_at.unwrap_or(response.updated_at),
+        revision: response.revision,
+        version: &format!("{} {}", version.form_key, version.version),
+    };
+    let data = super::document::receipt_data(&tr, &c.form, &c.answers, &state.config.instance_name, &facts);
+    let bytes = super::document::render_async(&state.pdf, data).await?;
+    let name = format!("ricevuta-{}.pdf", c.invitation.comune_code);
+    Ok(super::document::pdf_response(bytes, &name))
+}
