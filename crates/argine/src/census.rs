@@ -51,6 +51,7 @@ pub async fn load_synthetic(
             status: "closed",
             reminders: 2,
             reminder_days: 7,
+            accept_late: true,
         },
         by,
     )
@@ -92,14 +93,14 @@ pub async fn load_synthetic(
 /// (ISTAT code, link token) — the tokens exist only here: the database keeps their hashes.
 pub async fn open_campaign(
     tx: &mut argine_storage::Tx,
-    territory: &argine_web::territory::Territory,
+    state: &argine_web::AppState,
     name: &str,
     form_version_id: i64,
     provinces: &[&str],
     deadline: time::Date,
     by: Option<i64>,
 ) -> anyhow::Result<(i64, Vec<(String, String)>)> {
-    use argine_domain::auth::token;
+    let territory = state.territory();
     let today = argine_domain::calendar::rome_local(OffsetDateTime::now_utc()).date();
     let universe = serde_json::json!({"kind": "provinces", "codes": provinces}).to_string();
     let id = census::create_campaign(
@@ -113,6 +114,7 @@ pub async fn open_campaign(
             status: "open",
             reminders: 2,
             reminder_days: 7,
+            accept_late: true,
         },
         by,
     )
@@ -134,8 +136,7 @@ pub async fn open_campaign(
     let ids = census::add_invitations(tx, id, &list).await?;
     let mut links = Vec::with_capacity(ids.len());
     for (inv, c) in ids.iter().zip(&list) {
-        let secret = token::new_secret("");
-        census::set_link(tx, *inv, &token::digest(&secret), now + 90 * 86_400).await?;
+        let secret = argine_web::census::mailing::issue_link(tx, &state.keyring, *inv, now + 90 * 86_400).await?;
         links.push((c.comune_code.clone(), secret));
     }
     Ok((id, links))

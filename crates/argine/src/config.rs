@@ -82,6 +82,9 @@ pub struct MailConfig {
     pub smtp_tls: String,
     pub smtp_username: String,
     pub smtp_password: Secret,
+    /// Seconds between two looks at the census campaigns' mailing schedule (invitations and
+    /// reminders due are queued as jobs).
+    pub census_schedule_secs: u64,
 }
 
 impl Default for Config {
@@ -131,6 +134,7 @@ impl Default for MailConfig {
             smtp_tls: "starttls".into(),
             smtp_username: String::new(),
             smtp_password: Secret::default(),
+            census_schedule_secs: 60,
         }
     }
 }

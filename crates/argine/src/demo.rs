@@ -239,11 +239,10 @@ pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::ce
 pub async fn seed_open_campaign(state: &AppState) -> anyhow::Result<String> {
     let version = crate::census::published_version(&state.db, "incas_2021").await?.context("the demo questionnaire")?;
     let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
-    let territory = state.territory();
     let mut tx = state.db.begin().await?;
     let (_, links) = crate::census::open_campaign(
         &mut tx,
-        &territory,
+        state,
         "Rilevazione 2026 - Province di Foggia e Mantova",
         version,
         &["071", "020"],

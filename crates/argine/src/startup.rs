@@ -9,7 +9,7 @@ use argine_storage::Db;
 use argine_web::{AppState, WebConfig};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -19,6 +19,7 @@ pub struct Application {
     state: AppState,
     mailer: Mailer,
     mail_from: String,
+    census_schedule: Duration,
     port: u16,
 }
 
@@ -105,7 +106,15 @@ impl Application {
         // Compress the boundary files off the request path.
         tokio::task::spawn_blocking(argine_web::territory::api::prepare);
         tracing::info!(port, backend = ?state.db.backend(), startup_ms = started.elapsed().as_millis() as u64, "argine ready");
-        Ok(Self { listener, metrics_listener, state, mailer, mail_from: cfg.mail.from.clone(), port })
+        Ok(Self {
+            listener,
+            metrics_listener,
+            state,
+            mailer,
+            mail_from: cfg.mail.from.clone(),
+            census_schedule: Duration::from_secs(cfg.mail.census_schedule_secs.max(1)),
+            port,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -124,11 +133,11 @@ impl Application {
     pub async fn run_with_shutdown(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(worker::run(
-            self.state.db.clone(),
-            Arc::clone(&self.state.keyring),
+            self.state.clone(),
             self.mailer.clone(),
             self.mail_from.clone(),
             Duration::from_millis(500),
+            self.census_schedule,
             stop_rx.clone(),
         ));
         let purge = tokio::spawn(purge_sessions(self.state.clone(), stop_rx.clone()));

@@ -3,10 +3,11 @@
 
 use crate::config::{Config, MailConfig};
 use anyhow::Context;
-use argine_domain::crypto::Keyring;
-use argine_storage::{Db, jobs};
+use argine_storage::jobs;
+use argine_web::AppState;
+use argine_web::census::mailing;
 use argine_web::mail::{EmailMessage, JOB_KIND, decrypt_payload};
-use lettre::message::Mailbox;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -58,13 +59,18 @@ impl Mailer {
     pub async fn send(&self, from: &str, msg: &EmailMessage, key: &str) -> anyhow::Result<()> {
         let from: Mailbox = from.parse().context("invalid sender")?;
         let to: Mailbox = msg.to.parse().context("invalid recipient address")?;
-        let email = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(msg.subject.clone())
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(msg.text.clone())
-            .context("building the message")?;
+        let builder = Message::builder().from(from).to(to).subject(msg.subject.clone());
+        let email = if msg.attachments.is_empty() {
+            builder.header(ContentType::TEXT_PLAIN).body(msg.text.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(msg.text.clone()));
+            for a in &msg.attachments {
+                let kind = ContentType::parse(&a.content_type).context("attachment content type")?;
+                parts = parts.singlepart(Attachment::new(a.filename.clone()).body(a.data.clone(), kind));
+            }
+            builder.multipart(parts)
+        }
+        .context("building the message")?;
         match self {
             Self::File(dir) => {
                 tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
@@ -82,12 +88,22 @@ impl Mailer {
 }
 
 /// Runs one due job, if any. Returns whether a job was found.
-pub async fn run_once(db: &Db, keyring: &Keyring, mailer: &Mailer, from: &str) -> anyhow::Result<bool> {
+pub async fn run_once(state: &AppState, mailer: &Mailer, from: &str) -> anyhow::Result<bool> {
+    let db = &state.db;
     let Some(job) = jobs::claim(db, 300).await? else { return Ok(false) };
+    let key = format!("job-{:08}", job.id);
     let result = match job.kind.as_str() {
-        JOB_KIND => match decrypt_payload(keyring, &job.payload) {
-            Ok(msg) => mailer.send(from, &msg, &format!("job-{:08}", job.id)).await,
+        JOB_KIND => match decrypt_payload(&state.keyring, &job.payload) {
+            Ok(msg) => mailer.send(from, &msg, &key).await,
             Err(e) => Err(anyhow::Error::new(e).context("cannot decrypt the e-mail payload")),
+        },
+        mailing::JOB_KIND => match mailing::compose(state, &job.payload).await {
+            Ok(Some(msg)) => mailer.send(from, &msg, &key).await,
+            Ok(None) => {
+                tracing::info!(job_id = job.id, "census e-mail no longer due (submitted, closed or revoked): not sent");
+                Ok(())
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("composing the census e-mail")),
         },
         other => Err(anyhow::anyhow!("unknown job kind {other}")),
     };
@@ -110,18 +126,25 @@ pub async fn run_once(db: &Db, keyring: &Keyring, mailer: &Mailer, from: &str) -
 
 /// Works the queue until `shutdown` resolves; idles for `idle` between empty polls.
 pub async fn run(
-    db: Db,
-    keyring: Arc<Keyring>,
+    state: AppState,
     mailer: Mailer,
     from: String,
     idle: Duration,
+    schedule_every: Duration,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let mut next_schedule = tokio::time::Instant::now();
     loop {
         if *shutdown.borrow() {
             return;
         }
-        match run_once(&db, &keyring, &mailer, &from).await {
+        if tokio::time::Instant::now() >= next_schedule {
+            next_schedule = tokio::time::Instant::now() + schedule_every;
+            if let Err(e) = mailing::schedule(&state).await {
+                tracing::error!(error = %e, "census mailing schedule failed");
+            }
+        }
+        match run_once(&state, &mailer, &from).await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => tracing::error!(error.cause_chain = ?e, "job worker error"),

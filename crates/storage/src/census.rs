@@ -175,6 +175,8 @@ pub struct Campaign {
     pub status: String,
     pub reminders: i64,
     pub reminder_days: i64,
+    /// Submissions after the deadline are accepted (until the campaign is closed): 0 or 1.
+    pub accept_late: i64,
     pub created_at: i64,
     pub closed_at: Option<i64>,
 }
@@ -189,14 +191,15 @@ pub struct NewCampaign<'a> {
     pub status: &'a str,
     pub reminders: i64,
     pub reminder_days: i64,
+    pub accept_late: bool,
 }
 
 pub async fn create_campaign(conn: &mut AnyConnection, c: &NewCampaign<'_>, by: Option<i64>) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO census_campaigns
              (name, form_version_id, universe, opens_on, deadline, status, reminders, reminder_days, created_by, created_at,
-              closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'closed' THEN $10 END) RETURNING id",
+              closed_at, accept_late)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $6 = 'closed' THEN $10 END, $11) RETURNING id",
     )
     .bind(c.name)
     .bind(c.form_version_id)
@@ -208,13 +211,14 @@ pub async fn create_campaign(conn: &mut AnyConnection, c: &NewCampaign<'_>, by: 
     .bind(c.reminder_days)
     .bind(by)
     .bind(now())
+    .bind(i64::from(c.accept_late))
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
 }
 
 const CAMPAIGN_COLUMNS: &str = "SELECT id, name, form_version_id, universe, opens_on, deadline, status, reminders,
-        reminder_days, created_at, closed_at FROM census_campaigns";
+        reminder_days, accept_late, created_at, closed_at FROM census_campaigns";
 
 pub async fn campaigns(conn: &mut AnyConnection) -> Result<Vec<Campaign>> {
     let sql = format!("{CAMPAIGN_COLUMNS} ORDER BY opens_on DESC, id DESC");
@@ -500,6 +504,14 @@ pub struct Response {
     pub submitted_at: Option<i64>,
 }
 
+impl Campaign {
+    /// Whether a Comune may still submit on `today` (ISO date): the campaign is open and the
+    /// deadline has not passed, or late submissions are accepted.
+    pub fn accepts_submissions(&self, today: &str) -> bool {
+        self.status == "open" && (today <= self.deadline.as_str() || self.accept_late != 0)
+    }
+}
+
 impl Response {
     pub fn is_submitted(&self) -> bool {
         self.status == "submitted"
@@ -609,4 +621,232 @@ pub async fn reopen(conn: &mut AnyConnection, invitation_id: i64) -> Result<()> 
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mailing: invitations and reminders on the campaign's schedule
+
+/// The encrypted secret link of an invitation (see the migration: reminders resend it).
+pub async fn set_link_secret(conn: &mut AnyConnection, invitation_id: i64, encrypted: &str) -> Result<()> {
+    sqlx::query("UPDATE census_invitations SET link_secret = $1 WHERE id = $2")
+        .bind(encrypted)
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn link_secret(conn: &mut AnyConnection, invitation_id: i64) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT link_secret FROM census_invitations WHERE id = $1")
+        .bind(invitation_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// An e-mail an invitation is due.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct DueMail {
+    pub invitation_id: i64,
+    pub campaign_id: i64,
+    /// 0: the invitation; n: the n-th reminder.
+    pub seq: i64,
+}
+
+impl DueMail {
+    pub fn kind(&self) -> &'static str {
+        if self.seq == 0 { "invitation" } else { "reminder" }
+    }
+}
+
+/// The e-mails due at `now` (unix seconds; `today` is its ISO date in Italian time), at most
+/// `limit`: the invitation of every Comune of an open campaign whose opening day has come and
+/// that has an address and a link; then, until submission, a reminder every `reminder_days`
+/// after the last e-mail, at most `reminders` of them, and none after the deadline.
+pub async fn due_mails(conn: &mut AnyConnection, now: i64, today: &str, limit: i64) -> Result<Vec<DueMail>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id AS invitation_id, i.campaign_id,
+                CASE WHEN i.invited_at IS NULL THEN 0 ELSE i.reminders_sent + 1 END AS seq
+         FROM census_invitations i JOIN census_campaigns c ON c.id = i.campaign_id
+         WHERE c.status = 'open' AND c.opens_on <= $1 AND i.submitted_at IS NULL
+           AND i.link_secret IS NOT NULL AND i.token_revoked_at IS NULL
+           AND (i.pec IS NOT NULL OR i.email IS NOT NULL)
+           AND (i.invited_at IS NULL
+                OR (c.deadline >= $1 AND i.reminders_sent < c.reminders
+                    AND COALESCE(i.last_reminder_at, i.invited_at) <= $2 - c.reminder_days * 86400))
+         ORDER BY i.id LIMIT $3",
+    )
+    .bind(today)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Records that `due` was queued as job `job_id` to `channel`, and moves the invitation's
+/// schedule on. Fails with `Conflict` if that e-mail was already recorded (another worker).
+pub async fn record_mail(conn: &mut AnyConnection, due: &DueMail, channel: &str, job_id: Option<i64>) -> Result<()> {
+    let t = now();
+    sqlx::query(
+        "INSERT INTO census_mailings (invitation_id, kind, seq, channel, job_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(due.invitation_id)
+    .bind(due.kind())
+    .bind(due.seq)
+    .bind(channel)
+    .bind(job_id)
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    let sql = if due.seq == 0 {
+        "UPDATE census_invitations SET invited_at = $1 WHERE id = $2"
+    } else {
+        "UPDATE census_invitations SET reminders_sent = reminders_sent + 1, last_reminder_at = $1 WHERE id = $2"
+    };
+    sqlx::query(sql).bind(t).bind(due.invitation_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// One e-mail of a campaign with the state of the job that sends it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Mailing {
+    pub id: i64,
+    pub invitation_id: i64,
+    pub comune_code: String,
+    pub comune_name: String,
+    pub kind: String,
+    pub seq: i64,
+    pub channel: String,
+    pub job_id: Option<i64>,
+    /// queued | running | done | failed (NULL once the job was purged: treat as done)
+    pub job_status: Option<String>,
+    pub attempts: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+}
+
+const MAILING_COLUMNS: &str = "SELECT m.id, m.invitation_id, i.comune_code, i.comune_name, m.kind, m.seq, m.channel,
+        m.job_id, j.status AS job_status, j.attempts, j.last_error, m.created_at
+     FROM census_mailings m JOIN census_invitations i ON i.id = m.invitation_id
+     LEFT JOIN jobs j ON j.id = m.job_id";
+
+/// A campaign's e-mails, newest first; with `failed_only`, those whose job failed.
+pub async fn mailings(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    failed_only: bool,
+    limit: i64,
+) -> Result<Vec<Mailing>> {
+    let filter = if failed_only { " AND j.status = 'failed'" } else { "" };
+    let sql = format!("{MAILING_COLUMNS} WHERE i.campaign_id = $1{filter} ORDER BY m.id DESC LIMIT $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(campaign_id).bind(limit).fetch_all(&mut *conn).await?)
+}
+
+/// The e-mails of one invitation, oldest first.
+pub async fn mailings_of(conn: &mut AnyConnection, invitation_id: i64) -> Result<Vec<Mailing>> {
+    let sql = format!("{MAILING_COLUMNS} WHERE m.invitation_id = $1 ORDER BY m.seq");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(invitation_id).fetch_all(&mut *conn).await?)
+}
+
+/// Counts of a campaign's e-mails by job status (`done` includes purged jobs).
+pub async fn mailing_counts(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(j.status, 'done') AS status, COUNT(*) AS n
+         FROM census_mailings m JOIN census_invitations i ON i.id = m.invitation_id
+         LEFT JOIN jobs j ON j.id = m.job_id
+         WHERE i.campaign_id = $1 GROUP BY COALESCE(j.status, 'done') ORDER BY 1",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Sets the addresses an invitation is sent to.
+pub async fn set_addresses(
+    conn: &mut AnyConnection,
+    invitation_id: i64,
+    email: Option<&str>,
+    pec: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE census_invitations SET email = $1, pec = $2 WHERE id = $3")
+        .bind(email)
+        .bind(pec)
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact log
+
+/// One contact with a Comune during the follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Contact {
+    pub id: i64,
+    pub invitation_id: i64,
+    pub channel: String,
+    pub outcome: String,
+    pub note: String,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+}
+
+pub async fn add_contact(
+    conn: &mut AnyConnection,
+    invitation_id: i64,
+    channel: &str,
+    outcome: &str,
+    note: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO census_contacts (invitation_id, channel, outcome, note, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(invitation_id)
+    .bind(channel)
+    .bind(outcome)
+    .bind(note)
+    .bind(by)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The contact log of an invitation, newest first.
+pub async fn contacts(conn: &mut AnyConnection, invitation_id: i64) -> Result<Vec<Contact>> {
+    Ok(sqlx::query_as(
+        "SELECT id, invitation_id, channel, outcome, note, created_by, created_at FROM census_contacts
+         WHERE invitation_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(invitation_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The latest contact of every invitation of a campaign that has one.
+pub async fn last_contacts(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<Contact>> {
+    Ok(sqlx::query_as(
+        "SELECT k.id, k.invitation_id, k.channel, k.outcome, k.note, k.created_by, k.created_at
+         FROM census_contacts k JOIN census_invitations i ON i.id = k.invitation_id
+         WHERE i.campaign_id = $1 AND k.id = (SELECT MAX(k2.id) FROM census_contacts k2
+                                              WHERE k2.invitation_id = k.invitation_id)",
+    )
+    .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Closes an open campaign: links stop working, no more e-mails. `NotFound` if it is not open.
+pub async fn close_campaign(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    let r =
+        sqlx::query("UPDATE census_campaigns SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open'")
+            .bind(now())
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    if r.rows_affected() == 0 { Err(StorageError::NotFound) } else { Ok(()) }
 }

@@ -12,6 +12,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (3, "network", include_str!("../migrations/sqlite/0003_network.sql")),
     (4, "census_forms", include_str!("../migrations/sqlite/0004_census_forms.sql")),
     (5, "census_campaigns", include_str!("../migrations/sqlite/0005_census_campaigns.sql")),
+    (6, "census_mailing", include_str!("../migrations/sqlite/0006_census_mailing.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -19,6 +20,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (3, "network", include_str!("../migrations/postgres/0003_network.sql")),
     (4, "census_forms", include_str!("../migrations/postgres/0004_census_forms.sql")),
     (5, "census_campaigns", include_str!("../migrations/postgres/0005_census_campaigns.sql")),
+    (6, "census_mailing", include_str!("../migrations/postgres/0006_census_mailing.sql")),
 ];
 
 mod sha2_free {

@@ -548,6 +548,7 @@ async fn census_campaigns_count_progress_by_region() {
                 status: "open",
                 reminders: 2,
                 reminder_days: 7,
+                accept_late: true,
             },
             None,
         )
@@ -608,6 +609,122 @@ async fn census_campaigns_count_progress_by_region() {
         let mut tx = db.begin().await.unwrap();
         let again = census::add_invitations(&mut tx, c, &list[..1]).await.unwrap_err();
         assert!(matches!(again, StorageError::Conflict(ref k) if k.contains("census_invitations")), "{again:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn census_mail_schedule_and_contact_log() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation};
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        let campaign = |name: &'static str, opens_on: &'static str| NewCampaign {
+            name,
+            form_version_id: v,
+            universe: r#"{"kind":"all"}"#,
+            opens_on,
+            deadline: "2026-03-31",
+            status: "open",
+            reminders: 2,
+            reminder_days: 7,
+            accept_late: false,
+        };
+        let c = census::create_campaign(&mut tx, &campaign("Aperta", "2026-03-01"), None).await.unwrap();
+        let later = census::create_campaign(&mut tx, &campaign("Futura", "2026-03-20"), None).await.unwrap();
+        let inv = |code: &str, pec: Option<&str>| NewInvitation {
+            comune_code: code.into(),
+            comune_name: format!("Comune {code}"),
+            province_code: "071".into(),
+            region_code: "16".into(),
+            email: None,
+            pec: pec.map(str::to_owned),
+            invited_at: None,
+        };
+        // a: with PEC and link; b: no address; c: link but in a campaign not yet open.
+        let ids = census::add_invitations(&mut tx, c, &[inv("000001", Some("a@pec.invalid")), inv("000002", None)])
+            .await
+            .unwrap();
+        let future = census::add_invitations(&mut tx, later, &[inv("000003", Some("c@pec.invalid"))]).await.unwrap();
+        for id in ids.iter().chain(&future) {
+            census::set_link_secret(&mut tx, *id, "v1.1.secret").await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let day = |d: u32| (1_772_323_200 + i64::from(d - 1) * 86_400, format!("2026-03-{d:02}"));
+        let mut conn = db.pool().acquire().await.unwrap();
+
+        // 1 March: the invitation of the Comune with an address only.
+        let (t, today) = day(1);
+        let due = census::due_mails(&mut conn, t, &today, 100).await.unwrap();
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert_eq!((due[0].invitation_id, due[0].seq, due[0].kind()), (ids[0], 0, "invitation"));
+        census::record_mail(&mut conn, &due[0], "pec", None).await.unwrap();
+        assert!(matches!(census::record_mail(&mut conn, &due[0], "pec", None).await, Err(StorageError::Conflict(_))));
+        assert!(census::due_mails(&mut conn, t, &today, 100).await.unwrap().is_empty(), "nothing more today");
+        // Recorded now, so the first reminder is due 7 days after the real clock: move the
+        // recorded times back to 1 March to replay the schedule.
+        sqlx::query("UPDATE census_invitations SET invited_at = $1 WHERE id = $2")
+            .bind(t)
+            .bind(ids[0])
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let (t6, today6) = day(7);
+        assert!(census::due_mails(&mut conn, t6 - 1, &today6, 100).await.unwrap().is_empty(), "not before 7 days");
+        let (t8, today8) = day(8);
+        let due = census::due_mails(&mut conn, t8, &today8, 100).await.unwrap();
+        assert_eq!((due.len(), due[0].seq, due[0].kind()), (1, 1, "reminder"));
+        census::record_mail(&mut conn, &due[0], "pec", None).await.unwrap();
+        sqlx::query("UPDATE census_invitations SET last_reminder_at = $1 WHERE id = $2")
+            .bind(t8)
+            .bind(ids[0])
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        // Second reminder on the 15th; the Comune then submits: no third one, ever.
+        let (t15, today15) = day(15);
+        let due = census::due_mails(&mut conn, t15, &today15, 100).await.unwrap();
+        assert_eq!(due[0].seq, 2);
+        census::record_mail(&mut conn, &due[0], "pec", None).await.unwrap();
+        sqlx::query("UPDATE census_invitations SET last_reminder_at = $1 WHERE id = $2")
+            .bind(t15)
+            .bind(ids[0])
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let (t29, today29) = day(29);
+        let due = census::due_mails(&mut conn, t29, &today29, 100).await.unwrap();
+        assert!(due.iter().all(|d| d.invitation_id != ids[0]), "at most 2 reminders: {due:?}");
+        // The future campaign's invitation goes out on its opening day.
+        let (t20, today20) = day(20);
+        let due = census::due_mails(&mut conn, t20, &today20, 100).await.unwrap();
+        assert_eq!(due.iter().map(|d| d.invitation_id).collect::<Vec<_>>(), future);
+        let sent = census::mailings(&mut conn, c, false, 10).await.unwrap();
+        assert_eq!(sent.iter().map(|m| m.seq).collect::<Vec<_>>(), [2, 1, 0]);
+        assert_eq!(census::mailings_of(&mut conn, ids[0]).await.unwrap().len(), 3);
+        assert_eq!(census::mailing_counts(&mut conn, c).await.unwrap(), [("done".to_owned(), 3)]);
+        assert_eq!(census::link_secret(&mut conn, ids[0]).await.unwrap().as_deref(), Some("v1.1.secret"));
+
+        // Contact log: newest first; the latest per invitation.
+        census::add_contact(&mut conn, ids[1], "phone", "no_answer", "", None).await.unwrap();
+        census::add_contact(&mut conn, ids[1], "phone", "promised", "Risponde la segreteria", None).await.unwrap();
+        let log = census::contacts(&mut conn, ids[1]).await.unwrap();
+        assert_eq!(log.iter().map(|k| k.outcome.as_str()).collect::<Vec<_>>(), ["promised", "no_answer"]);
+        let last = census::last_contacts(&mut conn, c).await.unwrap();
+        assert_eq!((last.len(), last[0].note.as_str()), (1, "Risponde la segreteria"));
+        census::set_addresses(&mut conn, ids[1], Some("b@comune.invalid"), None).await.unwrap();
+        assert_eq!(census::invitation(&mut conn, ids[1]).await.unwrap().email.as_deref(), Some("b@comune.invalid"));
+
+        // Closing stops everything; closing twice is NotFound.
+        census::close_campaign(&mut conn, c).await.unwrap();
+        assert!(matches!(census::close_campaign(&mut conn, c).await, Err(StorageError::NotFound)));
+        assert!(!census::campaign(&mut conn, c).await.unwrap().accepts_submissions("2026-03-02"));
     })
     .await;
 }

@@ -22,6 +22,17 @@ pub struct EmailMessage {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// Files attached (composed at send time, never stored in a job's payload).
+    #[serde(default, skip)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a message.
+#[derive(Clone, Default)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
 }
 
 impl std::fmt::Debug for EmailMessage {
@@ -94,6 +105,7 @@ async fn enqueue_reset_link(
             body_id,
             &[("name", user.display_name.clone()), ("link", url), ("minutes", (RESET_TTL_SECS / 60).to_string())],
         ),
+        attachments: Vec::new(),
     };
     enqueue(conn, state, &msg).await
 }
@@ -134,6 +146,7 @@ pub async fn enqueue_invitation(
             "mail-invite-body",
             &[("name", user.display_name.clone()), ("org", org_name.to_owned()), ("link", url), ("days", "7".into())],
         ),
+        attachments: Vec::new(),
     };
     enqueue(conn, state, &msg).await
 }

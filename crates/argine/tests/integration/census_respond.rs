@@ -11,11 +11,10 @@ async fn campaign(app: &TestApp) -> (i64, String, i64) {
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     let version = census::forms(&mut conn).await.unwrap()[0].published_version_id.unwrap();
     drop(conn);
-    let territory = app.state.territory();
     let mut tx = app.state.db.begin().await.unwrap();
     let deadline = time::OffsetDateTime::now_utc().date() + time::Duration::days(20);
     let (id, links) =
-        argine::census::open_campaign(&mut tx, &territory, "Prova", version, &["071"], deadline, None).await.unwrap();
+        argine::census::open_campaign(&mut tx, &app.state, "Prova", version, &["071"], deadline, None).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(links.len(), 61, "the comuni of the province of Foggia");
     let link = links.into_iter().find(|(c, _)| c == "071051").unwrap().1;

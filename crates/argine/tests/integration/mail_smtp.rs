@@ -4,10 +4,10 @@
 use crate::helpers::*;
 use std::process::{Child, Command, Stdio};
 
-struct Smtp {
+pub struct Smtp {
     child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
+    pub port: u16,
+    pub maildir: tempfile::TempDir,
 }
 
 impl Drop for Smtp {
@@ -21,7 +21,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn start_smtp() -> Smtp {
+pub async fn start_smtp() -> Smtp {
     let maildir = tempfile::tempdir().unwrap();
     let port = free_port();
     let python = std::env::var("ARGINE_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -58,7 +58,7 @@ async fn start_smtp() -> Smtp {
     panic!("aiosmtpd did not start listening on {port}");
 }
 
-fn delivered(maildir: &std::path::Path) -> Vec<String> {
+pub fn delivered(maildir: &std::path::Path) -> Vec<String> {
     let mut files: Vec<_> = std::fs::read_dir(maildir.join("box").join("new"))
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();

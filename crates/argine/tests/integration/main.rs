@@ -11,6 +11,7 @@ mod auth_flows;
 mod bad_input;
 mod census_campaigns;
 mod census_forms;
+mod census_mail;
 mod census_respond;
 mod mail_smtp;
 mod network;

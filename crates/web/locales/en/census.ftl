@@ -188,3 +188,26 @@ census-doc-kind-geopoint = position (coordinates)
 census-doc-kind-other = other
 census-download-guide = Download the compilation guide (PDF)
 census-download-receipt = Download the receipt (PDF)
+
+# Census e-mails (sent to the Comune's PEC or e-mail)
+census-mail-invitation-subject = { $campaign }: questionnaire for the Comune of { $comune }
+census-mail-invitation-body = Dear Comune of { $comune },
+
+    please fill in the questionnaire "{ $campaign }" by { $deadline }.
+
+    The questionnaire is filled in online from this link, reserved for your Comune (no account needed; do not forward it outside your administration):
+    { $link }
+
+    A draft can be saved and resumed later, also from another device, with the same link. The compilation guide, with every question, is attached so that the information can be gathered before starting.
+
+    Thank you for your cooperation.
+    The survey secretariat — { $instance }
+census-mail-reminder-subject = Reminder: { $campaign } — questionnaire of the Comune of { $comune }
+census-mail-reminder-body = Dear Comune of { $comune },
+
+    we have not yet received the questionnaire "{ $campaign }", due by { $deadline }. If you are filling it in, your saved answers are waiting at the same link:
+    { $link }
+
+    The compilation guide is attached. If the questionnaire has been submitted in the meantime, please ignore this message.
+
+    The survey secretariat — { $instance }

@@ -188,3 +188,26 @@ census-doc-kind-geopoint = posizione (coordinate)
 census-doc-kind-other = altro
 census-download-guide = Scarica la guida alla compilazione (PDF)
 census-download-receipt = Scarica la ricevuta (PDF)
+
+# Census e-mails (sent to the Comune's PEC or e-mail)
+census-mail-invitation-subject = { $campaign }: questionario per il Comune di { $comune }
+census-mail-invitation-body = Gentile Comune di { $comune },
+
+    vi invitiamo a compilare il questionario «{ $campaign }» entro il { $deadline }.
+
+    Il questionario si compila online da questo link, riservato al vostro Comune (non serve un account; non inoltratelo al di fuori dell'ente):
+    { $link }
+
+    Si può salvare una bozza e riprendere più tardi, anche da un altro dispositivo, con lo stesso link. In allegato la guida alla compilazione, con tutte le domande, per raccogliere le informazioni prima di iniziare.
+
+    Grazie per la collaborazione.
+    La segreteria della rilevazione — { $instance }
+census-mail-reminder-subject = Promemoria: { $campaign } — questionario del Comune di { $comune }
+census-mail-reminder-body = Gentile Comune di { $comune },
+
+    non abbiamo ancora ricevuto il questionario «{ $campaign }», da compilare entro il { $deadline }. Se lo state già compilando, le risposte salvate vi aspettano allo stesso link:
+    { $link }
+
+    In allegato la guida alla compilazione. Se il questionario è stato inviato nel frattempo, ignorate questo messaggio.
+
+    La segreteria della rilevazione — { $instance }

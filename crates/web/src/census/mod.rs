@@ -5,6 +5,7 @@ pub mod api;
 pub mod campaigns;
 pub mod document;
 pub mod forms;
+pub mod mailing;
 pub mod respond;
 
 use crate::i18n::Tr;
