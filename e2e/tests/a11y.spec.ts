@@ -83,6 +83,10 @@ loggedInSuite('admin', [
   { name: 'rete-riunione-bozza', path: '/rete/riunioni/2', status: 200 },
   { name: 'admin-audit', path: '/admin/audit', status: 200 },
   { name: 'admin-job', path: '/admin/job', status: 200 },
+  { name: 'admin-campagna-nuova', path: '/censimento/campagne/nuova', status: 200 },
+  { name: 'admin-campagna-2026', path: '/censimento/campagne/2', status: 200 },
+  // The first invitation of the 2026 campaign (the 2021 campaign holds ids 1–7904).
+  { name: 'admin-campagna-comune', path: '/censimento/campagne/2/comuni/7905', status: 200 },
 ]);
 
 loggedInSuite('viewer', [

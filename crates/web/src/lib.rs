@@ -62,9 +62,14 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/questionari", get(census::forms::list))
         .route("/censimento/versioni/{id}", get(census::forms::version))
         .route("/censimento/campagne", get(census::campaigns::list))
+        .route("/censimento/campagne/nuova", get(census::create::new))
         .route("/censimento/campagne/{id}", get(census::campaigns::detail))
         .route("/censimento/campagne/{id}/comuni", get(census::campaigns::comuni))
         .route("/censimento/campagne/{id}/comuni/{invitation}/riapri", post(census::campaigns::reopen))
+        .route("/censimento/campagne/{id}/comuni/{invitation}", get(census::follow::invitation))
+        .route("/censimento/campagne/{id}/comuni/{invitation}/contatti", post(census::follow::add_contact))
+        .route("/censimento/campagne/{id}/invii/{mailing}/riprova", post(census::follow::retry_mail))
+        .route("/censimento/campagne/{id}/chiudi", post(census::follow::close))
         .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))
         .route("/censimento/campagne/{id}/risposte.csv", get(census::campaigns::export_csv))
         // The response form: the secret link of an invitation is the capability (no account).
@@ -111,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rete/organizzazioni/importa", post(network::import::upload))
         .route("/rete/protocolli/{id}/documenti", post(network::protocols::upload_document))
         .route("/censimento/questionari", post(census::forms::upload))
+        .route("/censimento/campagne/nuova", post(census::create::create))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_upload_bytes));
     let limit = tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes);

@@ -150,3 +150,111 @@ async fn responses_export_to_xlsx_and_csv_for_the_secretariat_only_and_audited()
     assert_eq!(reads.len(), 2, "both exports audited");
     assert!(reads.iter().all(|e| e.personal));
 }
+
+async fn post_campaign(
+    app: &TestApp,
+    c: &reqwest::Client,
+    fields: &[(&str, &str)],
+    contacts: Option<&str>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    if let Some(csv) = contacts {
+        form =
+            form.part("contacts", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("recapiti.csv"));
+    }
+    c.post(format!("{}/censimento/campagne/nuova", app.url))
+        .header("Origin", &app.url)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_secretariat_creates_a_campaign_with_addresses_and_follows_it_up() {
+    let app = spawn().await;
+    let sec = app.login_as("secretariat").await;
+    let page = app.get(&sec, "/censimento/campagne/nuova").await.text().await.unwrap();
+    assert!(page.contains("Nuova campagna di rilevazione"), "{page}");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let version = census::forms(&mut conn).await.unwrap()[0].published_version_id.unwrap().to_string();
+    drop(conn);
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
+    let (opens, deadline) = (today.to_string(), (today + time::Duration::days(30)).to_string());
+    // Foggia's province, Comuni of at least 10,000 inhabitants.
+    let base = vec![
+        ("name", "Rilevazione Capitanata 2027"),
+        ("version", version.as_str()),
+        ("scope", "provinces"),
+        ("provinces", "071"),
+        ("pop_min", "10000"),
+        ("opens_on", opens.as_str()),
+        ("deadline", deadline.as_str()),
+        ("reminders", "2"),
+        ("reminder_days", "7"),
+    ];
+    // A file with problems: nothing is created, every problem is listed, what was typed stays.
+    let bad = "comune;pec;email\nSan Severo;protocollo@pec.comune.sansevero.fg.it;\nH926;;non-un-indirizzo\nMantova;x@pec.it;\n071051;;doppio@comune.it\n";
+    let r = post_campaign(&app, &sec, &base, Some(bad)).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("non-un-indirizzo") && page.contains("non è un indirizzo di posta valido"), "{page}");
+    assert!(page.contains("«Mantova» non è tra i Comuni invitati"), "{page}");
+    assert!(page.contains("compare già alla riga 2"), "{page}");
+    assert!(page.contains("value=\"Rilevazione Capitanata 2027\"") && page.contains("value=\"10000\""), "{page}");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert_eq!(census::campaigns(&mut conn).await.unwrap().len(), 0, "nothing created");
+    drop(conn);
+    // Corrected file: created, with the addresses; Comuni below 10,000 inhabitants left out.
+    let good = "Comune;PEC;E-mail\nSan Severo;protocollo@pec.comune.sansevero.fg.it;\nH926;;segreteria@comune.sangiovannirotondo.fg.it\n";
+    let r = post_campaign(&app, &sec, &base, Some(good)).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let loc = location(&r);
+    let id: i64 = loc.trim_start_matches("/censimento/campagne/").split('?').next().unwrap().parse().unwrap();
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let invs = census::invitations(&mut conn, id).await.unwrap();
+    let territory = app.state.territory();
+    let expected = territory.comuni_of("071").into_iter().filter(|c| c.pop_total >= 10_000).count();
+    assert_eq!(invs.len(), expected);
+    assert!(invs.iter().all(|i| i.opened_at.is_none() && i.submitted_at.is_none()));
+    let ss = invs.iter().find(|i| i.comune_code == "071051").unwrap();
+    assert_eq!(ss.pec.as_deref(), Some("protocollo@pec.comune.sansevero.fg.it"));
+    let sg = invs.iter().find(|i| i.comune_code == "071046").unwrap();
+    assert_eq!(sg.email.as_deref(), Some("segreteria@comune.sangiovannirotondo.fg.it"));
+    assert!(census::link_secret(&mut conn, ss.id).await.unwrap().is_some(), "a link to send");
+    drop(conn);
+    let page = app.get(&sec, &loc).await.text().await.unwrap();
+    assert!(page.contains("campaign-created") && page.contains("campaign-close"), "{page}");
+
+    // The follow-up: a call recorded on San Severo's page.
+    let inv_page = format!("/censimento/campagne/{id}/comuni/{}", ss.id);
+    let r = app
+        .post(
+            &sec,
+            &format!("{inv_page}/contatti"),
+            &[("channel", "phone"), ("outcome", "promised"), ("note", "Compila entro venerdì")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&sec, &inv_page).await.text().await.unwrap();
+    assert!(page.contains("Compila entro venerdì") && page.contains("Compilazione promessa"), "{page}");
+    let r = app.post(&sec, &format!("{inv_page}/contatti"), &[("channel", "fax"), ("outcome", "promised")]).await;
+    assert_eq!(r.status(), 400);
+    // Another campaign's invitation is not reachable under this one.
+    assert_eq!(app.get(&sec, &format!("/censimento/campagne/{}/comuni/{}", id + 1, ss.id)).await.status(), 404);
+
+    // Closing: the links stop working.
+    let r = app.post(&sec, &format!("/censimento/campagne/{id}/chiudi"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert_eq!(census::campaign(&mut conn, id).await.unwrap().status, "closed");
+    assert!(
+        census::due_mails(&mut conn, argine_storage::now() + 86_400 * 40, &deadline, 100).await.unwrap().is_empty()
+    );
+    drop(conn);
+    let r = app.post(&sec, &format!("/censimento/campagne/{id}/chiudi"), &[]).await;
+    assert_eq!(r.status(), 409);
+}

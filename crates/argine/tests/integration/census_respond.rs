@@ -162,6 +162,8 @@ async fn a_comune_fills_saves_resumes_and_submits() {
     assert_eq!(r.status(), 400, "a reason is required");
     let r = post(&app, &sec, &reopen, &[("reason", "Il Comune segnala un errore nel numero di persone")]).await;
     assert_eq!(r.status(), 303);
+    let page = app.get(&sec, &location(&r)).await;
+    assert_eq!(page.status(), 200, "the page the reopening leads to");
     let audit = argine_storage::audit::search(
         &app.state.db,
         &argine_storage::audit::Filter {

@@ -28,6 +28,7 @@ pub struct CampaignRow {
 struct ListPage {
     chrome: Chrome,
     campaigns: Vec<CampaignRow>,
+    can_create: bool,
 }
 
 fn status_label(tr: &Tr, c: &Campaign) -> String {
@@ -51,7 +52,9 @@ pub async fn list(State(state): State<AppState>, ctx: RequestCtx, user: CurrentU
             name: c.name,
         });
     }
-    render(ListPage { chrome: Chrome::for_user(&state, &ctx, &user), campaigns })
+    let can_create =
+        argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed();
+    render(ListPage { chrome: Chrome::for_user(&state, &ctx, &user), campaigns, can_create })
 }
 
 pub struct ProgressRow {
@@ -75,6 +78,16 @@ struct DetailPage {
     regions: Vec<ProgressRow>,
     id: i64,
     can_export: bool,
+    is_open: bool,
+    created: bool,
+    mail_counts: Vec<(String, i64)>,
+    failed_mails: Vec<super::follow::MailRow>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DetailQuery {
+    creata: String,
 }
 
 /// Formats a percentage the Italian or English way (one decimal).
@@ -88,6 +101,7 @@ pub async fn detail(
     ctx: RequestCtx,
     user: CurrentUser,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<DetailQuery>,
 ) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
     let tr = Tr::new(ctx.lang);
@@ -95,6 +109,13 @@ pub async fn detail(
     let c = census::campaign(&mut conn, id).await?;
     let v = census::version(&mut conn, c.form_version_id).await?;
     let (total, by_region) = census::progress_by_region(&mut conn, id).await?;
+    let mail_counts = census::mailing_counts(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|(status, n)| (tr.t(&format!("census-mail-status-{status}")), n))
+        .collect();
+    let failed_mails =
+        census::mailings(&mut conn, id, true, 200).await?.iter().map(|m| super::follow::mail_row(&tr, m)).collect();
     drop(conn);
     let territory = state.territory();
     let regions = by_region
@@ -122,6 +143,10 @@ pub async fn detail(
         regions,
         id: c.id,
         can_export: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        is_open: c.status == "open",
+        created: !q.creata.is_empty(),
+        mail_counts,
+        failed_mails,
         name: c.name,
     })
 }
@@ -235,7 +260,7 @@ pub struct ComuniQuery {
     /// ISTAT region code; all regions when empty.
     regione: String,
     /// Set after a reopening, to say so.
-    riaperto: bool,
+    riaperto: String,
 }
 
 pub struct InvitationRow {
@@ -340,7 +365,7 @@ pub async fn comuni(
         regions,
         rows,
         can_reopen: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
-        message: q.riaperto.then(|| tr.t("census-reopened")),
+        message: (!q.riaperto.is_empty()).then(|| tr.t("census-reopened")),
         error: None,
     })
 }

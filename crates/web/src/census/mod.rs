@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod campaigns;
+pub mod create;
 pub mod document;
+pub mod follow;
 pub mod forms;
 pub mod mailing;
 pub mod respond;

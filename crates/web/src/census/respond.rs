@@ -66,7 +66,7 @@ async fn open(state: &AppState, ctx: &RequestCtx, link: &str) -> WebResult<Resul
         return Ok(Err(link_problem(state, ctx, "census-link-expired", StatusCode::GONE)?));
     }
     let campaign = census::campaign(&mut conn, invitation.campaign_id).await?;
-    if campaign.status != "open" {
+    if !campaign.accepts_submissions(&today().to_string()) {
         return Ok(Err(link_problem(state, ctx, "census-link-closed", StatusCode::GONE)?));
     }
     let response = census::response_of(&mut conn, invitation.id).await?;
