@@ -87,6 +87,7 @@ loggedInSuite('admin', [
   { name: 'admin-campagna-2026', path: '/censimento/campagne/2', status: 200 },
   // The first invitation of the 2026 campaign (the 2021 campaign holds ids 1–7904).
   { name: 'admin-campagna-comune', path: '/censimento/campagne/2/comuni/7905', status: 200 },
+  { name: 'admin-campagna-importa', path: '/censimento/campagne/2/importa', status: 200 },
 ]);
 
 loggedInSuite('viewer', [

@@ -850,3 +850,20 @@ pub async fn close_campaign(conn: &mut AnyConnection, id: i64) -> Result<()> {
             .await?;
     if r.rows_affected() == 0 { Err(StorageError::NotFound) } else { Ok(()) }
 }
+
+/// Stores a response collected elsewhere as submitted (source `import`). Only a Comune with no
+/// submitted response can be imported: `Conflict("census_responses_submitted")` otherwise.
+pub async fn import_response(
+    conn: &mut AnyConnection,
+    invitation_id: i64,
+    form_version_id: i64,
+    answers: &str,
+) -> Result<()> {
+    save_draft(conn, invitation_id, form_version_id, answers).await?;
+    submit(conn, invitation_id, answers).await?;
+    sqlx::query("UPDATE census_responses SET source = 'import' WHERE invitation_id = $1")
+        .bind(invitation_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

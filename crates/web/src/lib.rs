@@ -70,6 +70,8 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/{id}/comuni/{invitation}/contatti", post(census::follow::add_contact))
         .route("/censimento/campagne/{id}/invii/{mailing}/riprova", post(census::follow::retry_mail))
         .route("/censimento/campagne/{id}/chiudi", post(census::follow::close))
+        .route("/censimento/campagne/{id}/importa", get(census::import::form))
+        .route("/censimento/campagne/{id}/importa/{staged}", post(census::import::apply))
         .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))
         .route("/censimento/campagne/{id}/risposte.csv", get(census::campaigns::export_csv))
         // The response form: the secret link of an invitation is the capability (no account).
@@ -117,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rete/protocolli/{id}/documenti", post(network::protocols::upload_document))
         .route("/censimento/questionari", post(census::forms::upload))
         .route("/censimento/campagne/nuova", post(census::create::create))
+        .route("/censimento/campagne/{id}/importa", post(census::import::upload))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_upload_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(state.config.max_upload_bytes));
     let limit = tower_http::limit::RequestBodyLimitLayer::new(state.config.max_body_bytes);

@@ -259,3 +259,80 @@ async fn the_live_preview_shows_what_becomes_relevant_and_saves_nothing() {
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     assert!(census::response_of(&mut conn, inv).await.unwrap().is_none(), "a preview is not a save");
 }
+
+/// Responses collected elsewhere (a LimeSurvey-style CSV with question-code headings) are
+/// checked whole, refused with every problem located, then imported all or nothing.
+#[tokio::test]
+async fn responses_collected_elsewhere_are_imported_all_or_nothing() {
+    let app = spawn().await;
+    let (campaign_id, _link, inv) = campaign(&app).await;
+    let sec = app.login_as("secretariat").await;
+    let path = format!("/censimento/campagne/{campaign_id}/importa");
+    assert_eq!(app.get(&sec, &path).await.status(), 200);
+    let bad = "id;submitdate;comune;A1;A1a;A2;A3;B1\n\
+               1;2026-11-20 10:00:00;San Severo;San Severo;h501;Rita Esposito;1;2\n\
+               2;2026-11-20 11:00:00;071029;Manfredonia;E885;Mario Rossi;1;forse\n\
+               3;2026-11-21 09:00:00;Atlantide;Atlantide;A000;Nessuno;1;2\n";
+    let r = upload(&app, &sec, &path, "limesurvey.csv", bad.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("LimeSurvey"), "the format is recognised: {page}");
+    // The cadastral code is the most precise mention of the Comune: a wrong one is reported.
+    assert!(page.contains("«h501» non è tra i Comuni della campagna"), "{page}");
+    assert!(page.contains("«forse» non è una delle risposte possibili"), "{page}");
+    assert!(page.contains("«A000» non è tra i Comuni della campagna"), "{page}");
+    assert!(!page.contains("import-confirm"), "no confirmation with errors");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let (total, _) = census::progress_by_region(&mut conn, campaign_id).await.unwrap();
+    assert_eq!(total.submitted, 0);
+    drop(conn);
+
+    let good = "id;submitdate;comune;A1;A1a;A2;A3;B1\n\
+                1;2026-11-20 10:00:00;San Severo;San Severo;I158;Rita Esposito;1;2\n\
+                2;2026-11-20 11:00:00;071029;Manfredonia;E885;Mario Rossi;1;2\n";
+    let r = upload(&app, &sec, &path, "limesurvey.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let action = page.split("action=\"").find(|s| s.starts_with(&format!("{path}/"))).unwrap();
+    let confirm = action.split('"').next().unwrap().to_owned();
+    let r = app.post(&sec, &confirm, &[]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let (total, _) = census::progress_by_region(&mut conn, campaign_id).await.unwrap();
+    assert_eq!(total.submitted, 2);
+    let resp = census::response_of(&mut conn, inv).await.unwrap().unwrap();
+    assert!(resp.is_submitted());
+    let a: Answers = serde_json::from_str(&resp.answers).unwrap();
+    assert_eq!((a.value("A1a"), a.value("A2"), a.value("B1")), ("I158", "Rita Esposito", "2"));
+    let (source,): (String,) = sqlx::query_as("SELECT source FROM census_responses WHERE invitation_id = $1")
+        .bind(inv)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(source, "import");
+    drop(conn);
+    // The same file again: already applied; a new upload conflicts with the submitted ones and
+    // imports nothing.
+    assert_eq!(app.post(&sec, &confirm, &[]).await.status(), 404);
+    let r = upload(&app, &sec, &path, "limesurvey.csv", good.as_bytes().to_vec()).await;
+    let page = r.text().await.unwrap();
+    let action = page.split("action=\"").find(|s| s.starts_with(&format!("{path}/"))).unwrap();
+    let confirm = action.split('"').next().unwrap().to_owned();
+    let r = app.post(&sec, &confirm, &[]).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("ha già inviato il questionario"));
+    let audit = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census.responses.import".into()),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    // Viewers cannot import.
+    let viewer = app.login_as("viewer").await;
+    assert_eq!(app.get(&viewer, &path).await.status(), 403);
+}

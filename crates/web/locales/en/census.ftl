@@ -298,3 +298,54 @@ census-campaign-close-help = On closing, the Comuni's links stop working and no 
 census-campaign-not-open = The campaign is not open.
 census-campaign-created = Campaign created. Invitations go out on the opening day to the Comuni with an address.
 census-campaign-late = After the deadline
+
+# Import of responses collected elsewhere (argine_domain::census::import)
+census-import-title = Import responses collected elsewhere
+census-import-link = Import responses (KoboToolbox, LimeSurvey, Excel)
+census-import-help = An XLSX or CSV export of KoboToolbox, of LimeSurvey (question-code headings) or of argine, with columns named as the questionnaire's questions. Every row must name the Comune (ISTAT code, cadastral code or name). The file is checked whole first and changes nothing; after the check you import it all or nothing.
+census-import-unreadable = The file cannot be read: { $reason }
+census-import-summary = Format recognised: { $format }. Responses ready: { $rows }. Problems: { $errors }.
+census-import-format-argine = argine export
+census-import-format-kobo = KoboToolbox
+census-import-format-limesurvey = LimeSurvey
+census-import-format-plain = table with one column per question
+census-import-has-errors = The file has errors: correct them and upload it again. Nothing was imported.
+census-import-warnings = { $count ->
+    [one] One warning
+   *[other] { $count } warnings
+}
+census-import-ambiguous = Comuni to choose
+census-import-which = Row { $row }: which Comune?
+census-import-confirm-help = The file has no errors. On import, every row becomes the submitted questionnaire of its Comune.
+census-import-unresolved = Choose the Comune of every ambiguous row.
+census-import-nothing = Nothing was imported.
+census-import-already-submitted = Row { $row }: the Comune of { $comune } has already submitted (reopen it first to replace it).
+census-import-done = { $count } responses imported.
+census-import-empty = The file has no data rows.
+census-import-invalid-form = The questionnaire cannot be applied: { $message }
+census-import-no-comune-column = The Comune column is missing (ISTAT code, cadastral code or name).
+census-import-comune-column-not-found = There is no Comune column "{ $column }".
+census-import-no-link-column = The sheet of the repeat "{ $repeat }" has no column linking it to the responses (such as _parent_index).
+census-import-comune-missing = The Comune is not given.
+census-import-comune-not-found = "{ $value }" is not among the campaign's Comuni.
+census-import-suggestions = Perhaps: { $suggestions }.
+census-import-duplicate-comune = The Comune { $comune } already appears on row { $first_row }.
+census-import-bad-resolution = The choice "{ $istat }" is not among the possible Comuni.
+census-import-incomplete = Incomplete response (not submitted in the source tool).
+census-import-orphan-row = The row is linked to no response of the main sheet ({ $parent }).
+census-import-bad-instance-number = "{ $value }" is not a row number of the repeat.
+census-import-duplicate-instance = Row { $number } of the repeat appears twice.
+census-import-too-many-instances = Too many rows in the repeat (at most { $max }).
+census-import-required = The required answer "{ $field }" is missing.
+census-import-constraint = "{ $value }" is not accepted for "{ $field }": { $message }
+census-import-bad-integer = "{ $value }" is not a whole number.
+census-import-bad-decimal = "{ $value }" is not a number.
+census-import-bad-date = "{ $value }" is not a date (YYYY-MM-DD or DD/MM/YYYY).
+census-import-unknown-choice = "{ $value }" is not one of the possible answers.
+census-import-bad-geopoint = "{ $value }" is not a position (latitude longitude).
+census-import-bad-flag = "{ $value }" is not a recognised yes/no value.
+census-import-too-long = Text too long (at most { $max } characters).
+census-import-unknown-column = The column is not a question of the questionnaire and is ignored.
+census-import-duplicate-column = A second column for "{ $field }", ignored.
+census-import-unknown-sheet = The sheet is not a repeat of the questionnaire and is ignored.
+census-import-skipped-incomplete = Incomplete response, skipped.

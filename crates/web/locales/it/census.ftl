@@ -298,3 +298,54 @@ census-campaign-close-help = Alla chiusura i link dei Comuni smettono di funzion
 census-campaign-not-open = La campagna non è aperta.
 census-campaign-created = Campagna creata. Gli inviti partono il giorno di apertura verso i Comuni con un recapito.
 census-campaign-late = Dopo la scadenza
+
+# Import of responses collected elsewhere (argine_domain::census::import)
+census-import-title = Importa risposte raccolte altrove
+census-import-link = Importa risposte (KoboToolbox, LimeSurvey, Excel)
+census-import-help = Un'esportazione XLSX o CSV di KoboToolbox, di LimeSurvey (intestazioni con i codici delle domande) o di argine, con le colonne chiamate come le domande del questionario. Ogni riga deve indicare il Comune (codice ISTAT, codice catastale o nome). Il file viene prima controllato per intero e non modifica nulla; dopo il controllo lo importi tutto o niente.
+census-import-unreadable = Il file non si legge: { $reason }
+census-import-summary = Formato riconosciuto: { $format }. Risposte pronte: { $rows }. Problemi: { $errors }.
+census-import-format-argine = esportazione di argine
+census-import-format-kobo = KoboToolbox
+census-import-format-limesurvey = LimeSurvey
+census-import-format-plain = tabella con una colonna per domanda
+census-import-has-errors = Il file contiene errori: correggili e caricalo di nuovo. Non è stato importato nulla.
+census-import-warnings = { $count ->
+    [one] Un avviso
+   *[other] { $count } avvisi
+}
+census-import-ambiguous = Comuni da scegliere
+census-import-which = Riga { $row }: quale Comune?
+census-import-confirm-help = Il file non contiene errori. Importando, ogni riga diventa il questionario inviato del suo Comune.
+census-import-unresolved = Scegli il Comune di ogni riga ambigua.
+census-import-nothing = Non è stato importato nulla.
+census-import-already-submitted = Riga { $row }: il Comune di { $comune } ha già inviato il questionario (per sostituirlo, riaprilo prima).
+census-import-done = Importate { $count } risposte.
+census-import-empty = Il file non contiene righe di dati.
+census-import-invalid-form = Il questionario non si può applicare: { $message }
+census-import-no-comune-column = Manca la colonna del Comune (codice ISTAT, codice catastale o nome).
+census-import-comune-column-not-found = La colonna del Comune «{ $column }» non c'è.
+census-import-no-link-column = Il foglio della parte ripetuta «{ $repeat }» non ha la colonna che lo collega alle risposte (per esempio _parent_index).
+census-import-comune-missing = Il Comune non è indicato.
+census-import-comune-not-found = «{ $value }» non è tra i Comuni della campagna.
+census-import-suggestions = Forse: { $suggestions }.
+census-import-duplicate-comune = Il Comune { $comune } compare già alla riga { $first_row }.
+census-import-bad-resolution = La scelta «{ $istat }» non è tra i Comuni possibili.
+census-import-incomplete = Risposta incompleta (non inviata nello strumento di origine).
+census-import-orphan-row = La riga non è collegata a nessuna risposta del foglio principale ({ $parent }).
+census-import-bad-instance-number = «{ $value }» non è un numero di riga della parte ripetuta.
+census-import-duplicate-instance = La riga { $number } della parte ripetuta compare due volte.
+census-import-too-many-instances = Troppe righe nella parte ripetuta (al massimo { $max }).
+census-import-required = Manca la risposta obbligatoria «{ $field }».
+census-import-constraint = «{ $value }» non è accettato per «{ $field }»: { $message }
+census-import-bad-integer = «{ $value }» non è un numero intero.
+census-import-bad-decimal = «{ $value }» non è un numero.
+census-import-bad-date = «{ $value }» non è una data (AAAA-MM-GG o GG/MM/AAAA).
+census-import-unknown-choice = «{ $value }» non è una delle risposte possibili.
+census-import-bad-geopoint = «{ $value }» non è una posizione (latitudine longitudine).
+census-import-bad-flag = «{ $value }» non è un valore sì/no riconosciuto.
+census-import-too-long = Testo troppo lungo (al massimo { $max } caratteri).
+census-import-unknown-column = La colonna non è una domanda del questionario ed è ignorata.
+census-import-duplicate-column = Una seconda colonna per «{ $field }», ignorata.
+census-import-unknown-sheet = Il foglio non è una parte ripetuta del questionario ed è ignorato.
+census-import-skipped-incomplete = Risposta incompleta, saltata.

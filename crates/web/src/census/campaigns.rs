@@ -80,6 +80,7 @@ struct DetailPage {
     can_export: bool,
     is_open: bool,
     created: bool,
+    imported: Option<String>,
     mail_counts: Vec<(String, i64)>,
     failed_mails: Vec<super::follow::MailRow>,
 }
@@ -88,6 +89,7 @@ struct DetailPage {
 #[serde(default)]
 pub struct DetailQuery {
     creata: String,
+    importate: String,
 }
 
 /// Formats a percentage the Italian or English way (one decimal).
@@ -145,6 +147,7 @@ pub async fn detail(
         can_export: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         is_open: c.status == "open",
         created: !q.creata.is_empty(),
+        imported: q.importate.parse::<usize>().ok().map(|n| tr.t1("census-import-done", "count", n)),
         mail_counts,
         failed_mails,
         name: c.name,

@@ -7,6 +7,7 @@ pub mod create;
 pub mod document;
 pub mod follow;
 pub mod forms;
+pub mod import;
 pub mod mailing;
 pub mod respond;
 
