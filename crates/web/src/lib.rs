@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/{id}/comuni/{invitation}/contatti", post(census::follow::add_contact))
         .route("/censimento/campagne/{id}/invii/{mailing}/riprova", post(census::follow::retry_mail))
         .route("/censimento/campagne/{id}/chiudi", post(census::follow::close))
+        .route("/censimento/campagne/{id}/mappa.svg", get(census::follow::map_svg))
         .route("/censimento/campagne/{id}/importa", get(census::import::form))
         .route("/censimento/campagne/{id}/importa/{staged}", post(census::import::apply))
         .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))

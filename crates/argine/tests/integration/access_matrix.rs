@@ -258,6 +258,7 @@ async fn every_route_every_role_inside_and_outside() {
             ),
             c("POST", "/censimento/campagne/999999/chiudi", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/censimento/campagne/999999/importa", vec![], Action::ManageCensus, Resource::Census, false),
+            c("GET", "/censimento/campagne/999999/mappa.svg", vec![], Action::ViewCensus, Resource::Census, false),
             c(
                 "POST",
                 "/censimento/campagne/999999/importa/999999",

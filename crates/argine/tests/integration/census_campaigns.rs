@@ -228,6 +228,16 @@ async fn the_secretariat_creates_a_campaign_with_addresses_and_follows_it_up() {
     drop(conn);
     let page = app.get(&sec, &loc).await.text().await.unwrap();
     assert!(page.contains("campaign-created") && page.contains("campaign-close"), "{page}");
+    // The status map: the provinces coloured by response rate (Foggia invited, 0%).
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/mappa.svg")).await;
+    assert_eq!(r.headers()["content-type"], "image/svg+xml; charset=utf-8");
+    let svg = r.text().await.unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("tasso di risposta per provincia"),
+        "{}",
+        &svg[..200.min(svg.len())]
+    );
+    assert!(svg.contains("Nessun Comune invitato"), "the other provinces are marked");
 
     // The follow-up: a call recorded on San Severo's page.
     let inv_page = format!("/censimento/campagne/{id}/comuni/{}", ss.id);

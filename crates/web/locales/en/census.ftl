@@ -349,3 +349,6 @@ census-import-unknown-column = The column is not a question of the questionnaire
 census-import-duplicate-column = A second column for "{ $field }", ignored.
 census-import-unknown-sheet = The sheet is not a repeat of the questionnaire and is ignored.
 census-import-skipped-incomplete = Incomplete response, skipped.
+census-map-title = { $campaign }: response rate by province
+census-map-not-invited = No Comune invited
+census-map-alt = Map of the provinces coloured by response rate; the same data are in the table by region.

@@ -349,3 +349,6 @@ census-import-unknown-column = La colonna non è una domanda del questionario ed
 census-import-duplicate-column = Una seconda colonna per «{ $field }», ignorata.
 census-import-unknown-sheet = Il foglio non è una parte ripetuta del questionario ed è ignorato.
 census-import-skipped-incomplete = Risposta incompleta, saltata.
+census-map-title = { $campaign }: tasso di risposta per provincia
+census-map-not-invited = Nessun Comune invitato
+census-map-alt = Mappa delle province colorate per tasso di risposta; gli stessi dati sono nella tabella per regione.

@@ -225,3 +225,49 @@ pub async fn close(
     tx.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to(&format!("/censimento/campagne/{id}")).into_response())
 }
+
+/// The map of a campaign's response rate by province (SVG), for the campaign page.
+pub async fn map_svg(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    use axum::http::{HeaderValue, header};
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
+    let tr = Tr::new(ctx.lang);
+    let mut conn = state.db.pool().acquire().await?;
+    let campaign = census::campaign(&mut conn, id).await?;
+    let invitations = census::invitations(&mut conn, id).await?;
+    drop(conn);
+    let mut by_province: std::collections::HashMap<String, (u32, u32)> = std::collections::HashMap::new();
+    for i in &invitations {
+        let e = by_province.entry(i.province_code.clone()).or_default();
+        e.0 += 1;
+        e.1 += u32::from(i.submitted_at.is_some());
+    }
+    let values = by_province
+        .iter()
+        .map(|(code, (invited, submitted))| (code.clone(), f64::from(*submitted) * 100.0 / f64::from(*invited)))
+        .collect();
+    let areas: Vec<_> = crate::territory::svg::layers()[1].iter().collect();
+    let title = tr.t1("census-map-title", "campaign", campaign.name.clone());
+    let fmt = |x: f64| format!("{}%", crate::territory::pages::dec(&tr, x, 0));
+    let svg = argine_reports::map::choropleth(
+        &areas,
+        &values,
+        &argine_reports::map::Choropleth {
+            title: &title,
+            legend_title: &tr.t("census-rate"),
+            format: &fmt,
+            source: crate::territory::api::ATTRIBUTION,
+            no_data: &tr.t("census-map-not-invited"),
+            width: 900,
+        },
+    )
+    .map_err(|e| WebError::Internal(anyhow::Error::new(e)))?;
+    let mut res = svg.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+    Ok(res)
+}

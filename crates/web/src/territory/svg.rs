@@ -22,7 +22,7 @@ const GEO_PROVINCE: &str = include_str!("../../../../data/territory/geo/province
 const GEO_REGIONI: &str = include_str!("../../../../data/territory/geo/regioni.geojson");
 
 /// The three layers, parsed and projected once.
-fn layers() -> &'static [Vec<Area>; 3] {
+pub(crate) fn layers() -> &'static [Vec<Area>; 3] {
     static L: OnceLock<[Vec<Area>; 3]> = OnceLock::new();
     L.get_or_init(|| {
         [
