@@ -102,4 +102,5 @@ loggedInSuite('viewer', [
   { name: 'viewer-campagna-2021', path: '/censimento/campagne/1', status: 200 },
   { name: 'viewer-campagna-2026', path: '/censimento/campagne/2', status: 200 },
   { name: 'viewer-campagna-comuni', path: '/censimento/campagne/2/comuni', status: 200 },
+  { name: 'viewer-da-compilare', path: '/censimento/da-compilare', status: 200 },
 ]);

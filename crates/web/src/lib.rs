@@ -71,6 +71,8 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/{id}/invii/{mailing}/riprova", post(census::follow::retry_mail))
         .route("/censimento/campagne/{id}/chiudi", post(census::follow::close))
         .route("/censimento/campagne/{id}/mappa.svg", get(census::follow::map_svg))
+        .route("/censimento/da-compilare", get(census::mine::list))
+        .route("/censimento/da-compilare/{invitation}", post(census::mine::open))
         .route("/censimento/campagne/{id}/importa", get(census::import::form))
         .route("/censimento/campagne/{id}/importa/{staged}", post(census::import::apply))
         .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))

@@ -259,6 +259,7 @@ async fn every_route_every_role_inside_and_outside() {
             c("POST", "/censimento/campagne/999999/chiudi", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/censimento/campagne/999999/importa", vec![], Action::ManageCensus, Resource::Census, false),
             c("GET", "/censimento/campagne/999999/mappa.svg", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/censimento/da-compilare", vec![], Action::ViewDashboard, Resource::System, false),
             c(
                 "POST",
                 "/censimento/campagne/999999/importa/999999",

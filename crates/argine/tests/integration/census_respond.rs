@@ -336,3 +336,41 @@ async fn responses_collected_elsewhere_are_imported_all_or_nothing() {
     let viewer = app.login_as("viewer").await;
     assert_eq!(app.get(&viewer, &path).await.status(), 403);
 }
+
+/// A Comune's referent fills in its questionnaire through the account: the list shows the
+/// open campaign of San Severo only, and opening it leads to the same form as the link.
+#[tokio::test]
+async fn a_referent_answers_through_the_account() {
+    let app = spawn().await;
+    let (campaign_id, link, inv) = campaign(&app).await;
+    let referent = app.login_as("referent").await;
+    let page = app.get(&referent, "/censimento/da-compilare").await.text().await.unwrap();
+    assert!(page.contains("San Severo") && page.contains("Prova"), "{page}");
+    assert!(!page.contains("Manfredonia"), "only the referent's own Comune: {page}");
+    let r = app.post(&referent, &format!("/censimento/da-compilare/{inv}"), &[]).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, format!("/risposta/{link}")));
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let other = census::invitations(&mut conn, campaign_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.comune_code == "071029")
+        .unwrap();
+    drop(conn);
+    assert_eq!(app.post(&referent, &format!("/censimento/da-compilare/{}", other.id), &[]).await.status(), 403);
+    let audit = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census.response.open_by_account".into()),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+    let viewer = app.login_as("viewer").await;
+    let page = app.get(&viewer, "/censimento/da-compilare").await.text().await.unwrap();
+    assert!(page.contains("census-mine-none"), "{page}");
+    assert_eq!(app.post(&viewer, &format!("/censimento/da-compilare/{inv}"), &[]).await.status(), 403);
+}

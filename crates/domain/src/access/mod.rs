@@ -99,10 +99,13 @@ pub enum Action {
     ViewCensus,
     /// Import and publish questionnaires, run campaigns (the national secretariat).
     ManageCensus,
+    /// Fill in the census questionnaire of a Comune through one's account (the Comune's
+    /// referent), on `Resource::Territory` of that Comune.
+    AnswerCensus,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -119,6 +122,7 @@ impl Action {
         Self::ManageNetwork,
         Self::ViewCensus,
         Self::ManageCensus,
+        Self::AnswerCensus,
     ];
 
     /// Writes need a token with the write scope.
@@ -132,6 +136,7 @@ impl Action {
                 | Self::ManageOrganisations
                 | Self::ManageNetwork
                 | Self::ManageCensus
+                | Self::AnswerCensus
         )
     }
 }

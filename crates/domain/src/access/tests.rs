@@ -145,6 +145,13 @@ fn only_the_national_secretariat_manages_the_census() {
     assert_eq!(authorize(&provincial, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::OutOfScope));
     assert_eq!(authorize(&admin, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::NoGrant));
     assert!(authorize(&provincial, Action::ViewCensus, &Resource::Census).is_allowed());
+    // Only a referent answers, and only for the Comuni of its organisation.
+    let referent = actor(&[Role::Referent], Jurisdiction::from_units(vec![TerritoryUnit::Comune("020030".into())]));
+    let mantova = Resource::Territory(TerritoryPath::comune("03", "020", "020030"));
+    let suzzara = Resource::Territory(TerritoryPath::comune("03", "020", "020064"));
+    assert!(authorize(&referent, Action::AnswerCensus, &mantova).is_allowed());
+    assert_eq!(authorize(&referent, Action::AnswerCensus, &suzzara), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&national, Action::AnswerCensus, &mantova), Decision::Deny(Denial::NoGrant));
     assert!(authorize(&admin, Action::ViewCensus, &Resource::Census).is_allowed());
     assert_eq!(authorize(&operator, Action::ViewCensus, &Resource::Census), Decision::Deny(Denial::NoGrant));
     let mut read_token = national.clone();

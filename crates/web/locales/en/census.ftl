@@ -352,3 +352,9 @@ census-import-skipped-incomplete = Incomplete response, skipped.
 census-map-title = { $campaign }: response rate by province
 census-map-not-invited = No Comune invited
 census-map-alt = Map of the provinces coloured by response rate; the same data are in the table by region.
+
+# Questionnaires to fill in through the account (Comune referents)
+census-mine-title = Questionnaires to fill in
+census-mine-lead = The questionnaires of the open surveys for your organisation's Comuni. They are filled in as from the link received by e-mail: the saved answers are the same.
+census-mine-none = No questionnaire to fill in for your organisation.
+census-mine-open = Fill in

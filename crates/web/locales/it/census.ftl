@@ -352,3 +352,9 @@ census-import-skipped-incomplete = Risposta incompleta, saltata.
 census-map-title = { $campaign }: tasso di risposta per provincia
 census-map-not-invited = Nessun Comune invitato
 census-map-alt = Mappa delle province colorate per tasso di risposta; gli stessi dati sono nella tabella per regione.
+
+# Questionnaires to fill in through the account (Comune referents)
+census-mine-title = Questionari da compilare
+census-mine-lead = I questionari delle rilevazioni aperte per i Comuni della tua organizzazione. Si compilano come dal link ricevuto per posta elettronica: le risposte salvate sono le stesse.
+census-mine-none = Nessun questionario da compilare per la tua organizzazione.
+census-mine-open = Compila

@@ -9,6 +9,7 @@ pub mod follow;
 pub mod forms;
 pub mod import;
 pub mod mailing;
+pub mod mine;
 pub mod respond;
 
 use crate::i18n::Tr;
