@@ -188,5 +188,10 @@ async fn dry_run_then_atomic_apply_keeps_history_and_repoints_records() {
     .unwrap();
     assert_eq!(audit.len(), 1);
     let out = argine(&app, &["territory", "import", file.to_str().unwrap(), "--apply"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to apply"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("nothing to apply"),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
