@@ -83,11 +83,15 @@ loggedInSuite('admin', [
   { name: 'rete-riunione-bozza', path: '/rete/riunioni/2', status: 200 },
   { name: 'admin-audit', path: '/admin/audit', status: 200 },
   { name: 'admin-job', path: '/admin/job', status: 200 },
-  { name: 'admin-campagna-nuova', path: '/censimento/campagne/nuova', status: 200 },
   { name: 'admin-campagna-2026', path: '/censimento/campagne/2', status: 200 },
   // The first invitation of the 2026 campaign (the 2021 campaign holds ids 1–7904).
   { name: 'admin-campagna-comune', path: '/censimento/campagne/2/comuni/7905', status: 200 },
-  { name: 'admin-campagna-importa', path: '/censimento/campagne/2/importa', status: 200 },
+]);
+
+loggedInSuite('secretariat', [
+  { name: 'segreteria-campagna-nuova', path: '/censimento/campagne/nuova', status: 200 },
+  { name: 'segreteria-campagna-importa', path: '/censimento/campagne/2/importa', status: 200 },
+  { name: 'segreteria-campagna-comune', path: '/censimento/campagne/2/comuni/7906', status: 200 },
 ]);
 
 loggedInSuite('viewer', [

@@ -11,7 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 // Credentials (`demo-credentials.txt` written by `argine demo`)
 // ---------------------------------------------------------------------------------------------
 
-export type Who = 'admin' | 'operator' | 'viewer';
+export type Who = 'admin' | 'operator' | 'secretariat' | 'viewer';
 
 export interface Account {
   email: string;
