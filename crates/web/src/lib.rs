@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/groups/{id}/calendar.ics", get(network::api::group_calendar))
         .route("/api/v1/census/forms", get(census::api::forms))
         .route("/api/v1/census/form-versions/{id}", get(census::api::form_version))
+        .route("/api/v1/census/campaigns", get(census::api::campaigns))
         .route("/api/v1/census/campaigns/{id}/summary", get(census::api::campaign_summary))
         .route("/api/v1/territory/summary", get(territory::api::summary))
         .route("/api/v1/territory/comuni", get(territory::api::search))

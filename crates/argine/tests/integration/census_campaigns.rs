@@ -77,6 +77,17 @@ async fn the_synthetic_census_reproduces_the_published_figures_as_stored() {
     assert_eq!(s["by_region"].as_array().unwrap().len(), 20);
     let sum: i64 = s["by_region"].as_array().unwrap().iter().map(|r| r["submitted"].as_i64().unwrap()).sum();
     assert_eq!(sum, 3851);
+    let list: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/census/campaigns", app.url))
+        .bearer_auth(&app.creds.api_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = list.as_array().unwrap().iter().find(|c| c["id"].as_i64() == Some(out.campaign_id)).unwrap();
+    assert_eq!((listed["status"].as_str(), listed["deadline"].as_str()), (Some("closed"), Some("2021-10-15")));
 
     // The follow-up list: Puglia's Comuni that have not answered, with their PEC.
     let puglia = s["by_region"].as_array().unwrap().iter().find(|r| r["code"] == "16").unwrap().clone();

@@ -27,6 +27,7 @@ use utoipa::{OpenApi, ToSchema};
         crate::network::api::group_calendar,
         crate::census::api::forms,
         crate::census::api::form_version,
+        crate::census::api::campaigns,
         crate::census::api::campaign_summary,
         crate::territory::api::summary,
         crate::territory::api::search,
@@ -49,6 +50,7 @@ use utoipa::{OpenApi, ToSchema};
         crate::census::api::FormOut,
         crate::census::api::FormVersionOut,
         crate::census::api::FormDefinitionOut,
+        crate::census::api::CampaignOut,
         crate::census::api::CampaignSummaryOut,
         crate::census::api::RegionProgressOut
     )),

@@ -161,3 +161,46 @@ pub async fn campaign_summary(
             .collect(),
     }))
 }
+
+/// A campaign as listed.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignOut {
+    id: i64,
+    name: String,
+    /// draft | open | closed
+    status: String,
+    opens_on: String,
+    deadline: String,
+    form_version_id: i64,
+    reminders: i64,
+    reminder_days: i64,
+    accept_late: bool,
+    /// How the universe of Comuni was chosen (kind: all, regions, provinces, list; codes; population).
+    #[schema(value_type = Object)]
+    universe: serde_json::Value,
+}
+
+#[utoipa::path(get, path = "/api/v1/census/campaigns", tag = "census",
+    responses((status = 200, body = Vec<CampaignOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn campaigns(State(state): State<AppState>, ctx: RequestCtx, user: ApiUser) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let list = census::campaigns(&mut conn).await?;
+    drop(conn);
+    Ok(json(
+        list.into_iter()
+            .map(|c| CampaignOut {
+                universe: serde_json::from_str(&c.universe).unwrap_or(serde_json::Value::Null),
+                id: c.id,
+                name: c.name,
+                status: c.status,
+                opens_on: c.opens_on,
+                deadline: c.deadline,
+                form_version_id: c.form_version_id,
+                reminders: c.reminders,
+                reminder_days: c.reminder_days,
+                accept_late: c.accept_late != 0,
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
