@@ -266,6 +266,19 @@ pub struct ComuniQuery {
     riaperto: String,
 }
 
+/// The Fluent id of how far an invitation got: invited, opened, started, submitted.
+pub fn status_key(i: &census::Invitation) -> &'static str {
+    if i.submitted_at.is_some() {
+        "census-status-submitted"
+    } else if i.started_at.is_some() {
+        "census-status-started"
+    } else if i.opened_at.is_some() {
+        "census-status-opened"
+    } else {
+        "census-status-invited"
+    }
+}
+
 pub struct InvitationRow {
     pub id: i64,
     pub submitted: bool,
@@ -332,15 +345,7 @@ pub async fn comuni(
             _ => i.submitted_at.is_none(),
         })
         .map(|i| {
-            let status = if i.submitted_at.is_some() {
-                "census-status-submitted"
-            } else if i.started_at.is_some() {
-                "census-status-started"
-            } else if i.opened_at.is_some() {
-                "census-status-opened"
-            } else {
-                "census-status-invited"
-            };
+            let status = status_key(&i);
             InvitationRow {
                 id: i.id,
                 submitted: i.submitted_at.is_some(),
@@ -397,20 +402,13 @@ pub async fn reopen(
     }
     let mut tx = state.db.begin().await?;
     census::reopen(&mut tx, invitation).await?;
-    argine_storage::audit::append(
+    crate::network::orgs::audit_write(
         &mut tx,
-        &argine_storage::audit::NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: "census.response.reopen".into(),
-            outcome: "ok".into(),
-            record_type: "census_invitation".into(),
-            record_id: invitation.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details: serde_json::json!({"campaign": id, "comune": inv.comune_code, "reason": reason}).to_string(),
-            ..Default::default()
-        },
+        &user,
+        &ctx,
+        "census.response.reopen",
+        ("census_invitation", invitation),
+        serde_json::json!({"campaign": id, "comune": inv.comune_code, "reason": reason}),
     )
     .await?;
     tx.commit().await.map_err(argine_storage::StorageError::from)?;

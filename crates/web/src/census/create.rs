@@ -9,13 +9,13 @@ use crate::auth::{CurrentUser, check};
 use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
+use crate::network::orgs::audit_write;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource};
 use argine_domain::census::import::{ComuneIndex, ComuneMatch, ComuneRef};
 use argine_domain::email::Email;
 use argine_domain::sheet::{self, Table};
 use argine_storage::StorageError;
-use argine_storage::audit::{self, NewEntry};
 use argine_storage::census::{self, NewCampaign, NewInvitation};
 use argine_storage::territory::Comune;
 use askama::Template;
@@ -445,22 +445,13 @@ pub async fn create(
             .await
             .map_err(|e| WebError::Internal(e.into()))?;
     }
-    audit::append(
+    audit_write(
         &mut tx,
-        &NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: "census.campaign.create".into(),
-            outcome: "ok".into(),
-            record_type: "census_campaign".into(),
-            record_id: id.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details:
-                json!({"invited": ids.len(), "with_address": checked.contacts.len(), "universe": checked.universe})
-                    .to_string(),
-            ..Default::default()
-        },
+        &user,
+        &ctx,
+        "census.campaign.create",
+        ("census_campaign", id),
+        json!({"invited": ids.len(), "with_address": checked.contacts.len(), "universe": checked.universe}),
     )
     .await?;
     tx.commit().await.map_err(StorageError::from)?;

@@ -8,9 +8,9 @@ use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::network::form::{field, pairs};
+use crate::network::orgs::audit_write;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource, authorize};
-use argine_storage::audit::{self, NewEntry};
 use argine_storage::census::{self, Invitation};
 use argine_storage::{StorageError, jobs};
 use askama::Template;
@@ -98,15 +98,7 @@ pub async fn invitation(
         })
         .collect();
     drop(conn);
-    let status = if inv.submitted_at.is_some() {
-        "census-status-submitted"
-    } else if inv.started_at.is_some() {
-        "census-status-started"
-    } else if inv.opened_at.is_some() {
-        "census-status-opened"
-    } else {
-        "census-status-invited"
-    };
+    let status = super::campaigns::status_key(&inv);
     let dates =
         [("census-opened", inv.opened_at), ("census-started", inv.started_at), ("census-submitted", inv.submitted_at)]
             .into_iter()
@@ -125,33 +117,6 @@ pub async fn invitation(
         can_manage: authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         inv,
     })
-}
-
-async fn audit_write(
-    tx: &mut argine_storage::Tx,
-    ctx: &RequestCtx,
-    user: &CurrentUser,
-    action: &str,
-    record: (&str, i64),
-    details: serde_json::Value,
-) -> WebResult<()> {
-    audit::append(
-        tx,
-        &NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: action.into(),
-            outcome: "ok".into(),
-            record_type: record.0.into(),
-            record_id: record.1.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details: details.to_string(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Adds an entry to a Comune's contact log.
@@ -176,8 +141,8 @@ pub async fn add_contact(
     let contact = census::add_contact(&mut tx, inv.id, &channel, &outcome, &note, Some(user.user.id)).await?;
     audit_write(
         &mut tx,
-        &ctx,
         &user,
+        &ctx,
         "census.contact.add",
         ("census_invitation", inv.id),
         json!({"campaign": id, "contact": contact, "channel": channel, "outcome": outcome}),
@@ -202,7 +167,7 @@ pub async fn retry_mail(
     let Some(job) = m.job_id else { return Err(WebError::NotFound) };
     jobs::retry(&state.db, job).await?;
     let mut tx = state.db.begin().await?;
-    audit_write(&mut tx, &ctx, &user, "census.mail.retry", ("census_invitation", m.invitation_id), json!({"job": job}))
+    audit_write(&mut tx, &user, &ctx, "census.mail.retry", ("census_invitation", m.invitation_id), json!({"job": job}))
         .await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to(&format!("/censimento/campagne/{id}#invii")).into_response())
@@ -221,7 +186,7 @@ pub async fn close(
         StorageError::NotFound => WebError::Conflict("census-campaign-not-open"),
         e => e.into(),
     })?;
-    audit_write(&mut tx, &ctx, &user, "census.campaign.close", ("census_campaign", id), json!({})).await?;
+    audit_write(&mut tx, &user, &ctx, "census.campaign.close", ("census_campaign", id), json!({})).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to(&format!("/censimento/campagne/{id}")).into_response())
 }

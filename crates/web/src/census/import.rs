@@ -12,11 +12,11 @@ use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::network::form::pairs;
 use crate::network::import::read_upload;
+use crate::network::orgs::audit_write;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource};
 use argine_domain::census::import::{self, ComuneMatch, ComuneRef, ImportOptions, ImportPlan};
 use argine_domain::census::xlsform::Form;
-use argine_storage::audit::{self, NewEntry};
 use argine_storage::census::{self, Campaign, Invitation};
 use argine_storage::{StorageError, network};
 use askama::Template;
@@ -334,22 +334,13 @@ pub async fn apply(
         return Ok(res);
     }
     network::mark_applied(&mut tx, staged_id).await?;
-    audit::append(
+    audit_write(
         &mut tx,
-        &NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: "census.responses.import".into(),
-            outcome: "ok".into(),
-            record_type: "census_campaign".into(),
-            record_id: id.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details:
-                json!({"rows": plan.rows.len(), "file_sha256": staged.sha256, "format": format!("{:?}", plan.format)})
-                    .to_string(),
-            ..Default::default()
-        },
+        &user,
+        &ctx,
+        "census.responses.import",
+        ("census_campaign", id),
+        json!({"rows": plan.rows.len(), "file_sha256": staged.sha256, "format": format!("{:?}", plan.format)}),
     )
     .await?;
     tx.commit().await.map_err(StorageError::from)?;

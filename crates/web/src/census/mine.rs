@@ -9,11 +9,11 @@ use crate::auth::{CurrentUser, check};
 use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
+use crate::network::orgs::audit_write;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Resource, authorize};
 use argine_domain::territory::TerritoryPath;
 use argine_storage::StorageError;
-use argine_storage::audit::{self, NewEntry};
 use argine_storage::census::{self, Invitation};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -50,13 +50,7 @@ pub async fn list(State(state): State<AppState>, ctx: RequestCtx, user: CurrentU
             if !authorize(&user.actor, Action::AnswerCensus, &place(&i)).is_allowed() {
                 continue;
             }
-            let status = if i.submitted_at.is_some() {
-                "census-status-submitted"
-            } else if i.started_at.is_some() {
-                "census-status-started"
-            } else {
-                "census-status-invited"
-            };
+            let status = super::campaigns::status_key(&i);
             rows.push(MineRow {
                 id: i.id,
                 campaign: c.name.clone(),
@@ -88,20 +82,13 @@ pub async fn open(
         .and_then(|s| String::from_utf8(s).ok())
         .ok_or_else(|| WebError::Internal(anyhow::anyhow!("invitation {} has an unreadable link", inv.id)))?;
     let mut tx = state.db.begin().await?;
-    audit::append(
+    audit_write(
         &mut tx,
-        &NewEntry {
-            actor_user_id: Some(user.user.id),
-            actor_label: user.label().to_owned(),
-            action: "census.response.open_by_account".into(),
-            outcome: "ok".into(),
-            record_type: "census_invitation".into(),
-            record_id: inv.id.to_string(),
-            ip: ctx.ip.clone(),
-            request_id: ctx.request_id.clone(),
-            details: json!({"campaign": inv.campaign_id, "comune": inv.comune_code}).to_string(),
-            ..Default::default()
-        },
+        &user,
+        &ctx,
+        "census.response.open_by_account",
+        ("census_invitation", inv.id),
+        json!({"campaign": inv.campaign_id, "comune": inv.comune_code}),
     )
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
