@@ -72,6 +72,9 @@ pub enum Command {
     /// The national census of Comuni.
     #[command(subcommand)]
     Census(CensusCmd),
+    /// Benchmarks (run them on a release build).
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Write an online, consistent copy of the SQLite database.
     Backup {
         /// Destination file (must not exist).
@@ -222,6 +225,52 @@ pub enum FormCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// The census workload of the issue on a fresh temporary SQLite database: submissions per
+    /// second, form-page latency, and the time and peak memory of the CSV, XLSX and JSON
+    /// exports (see docs/PERFORMANCE.md). Ignores --data-dir and --database-url.
+    Census {
+        /// Submitted responses to export.
+        #[arg(long, default_value_t = 132_000)]
+        responses: usize,
+        /// Questions of the form that is submitted and whose pages are served.
+        #[arg(long, default_value_t = 250)]
+        questions: usize,
+        /// Columns of the main sheet of the exported form.
+        #[arg(long, default_value_t = 510)]
+        columns: usize,
+        /// Responses submitted through the web form.
+        #[arg(long, default_value_t = 5_000)]
+        submissions: usize,
+        /// Concurrent HTTP clients submitting.
+        #[arg(long, default_value_t = 2)]
+        clients: usize,
+        /// Form pages requested (after a warm-up of 200).
+        #[arg(long, default_value_t = 5_000)]
+        page_requests: usize,
+        /// Concurrent HTTP clients requesting pages.
+        #[arg(long, default_value_t = 8)]
+        page_clients: usize,
+        /// Keep the database and the exports in this (new or empty) directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// One export of a campaign in a process of its own (used by `bench census` to read the
+    /// export's peak memory); prints its figures as JSON.
+    #[command(hide = true)]
+    CensusExport {
+        #[arg(long)]
+        campaign: i64,
+        /// csv (main sheet), xlsx or json.
+        #[arg(long)]
+        format: String,
+        /// Copy the export here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AuditCmd {
     /// Verify the hash chain; exits 1 and names the entry where it breaks.
     Verify,
@@ -301,6 +350,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("campaign {}: {} Comuni invited, {} responses", out.campaign_id, out.invited, out.submitted);
             db.close().await;
             Ok(())
+        }
+        Command::Bench(BenchCmd::Census {
+            responses,
+            questions,
+            columns,
+            submissions,
+            clients,
+            page_requests,
+            page_clients,
+            out,
+        }) => {
+            let opts = crate::bench::Options {
+                responses,
+                questions,
+                columns,
+                submissions,
+                clients,
+                page_requests,
+                page_clients,
+                out,
+            };
+            crate::bench::census(opts).await.map(|_| ())
+        }
+        Command::Bench(BenchCmd::CensusExport { campaign, format, out }) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            crate::bench::export_one(&cfg, campaign, &format, out.as_deref()).await
         }
         Command::Backup { out } => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;

@@ -1,5 +1,6 @@
 //! The `argine` program: configuration, start-up, the job worker, the demo and the CLI.
 
+pub mod bench;
 pub mod census;
 pub mod cli;
 pub mod config;

@@ -589,6 +589,48 @@ pub async fn submit(conn: &mut AnyConnection, invitation_id: i64, answers: &str)
     Ok(t)
 }
 
+/// [`save_draft`] then [`submit`] in two statements instead of four (the web submission, which
+/// must not hold SQLite's write lock longer than it needs): the same rows afterwards — a
+/// response created or updated as a draft and submitted, revision up by two (one when
+/// created, as a draft saved then submitted), the invitation stamped opened, started and
+/// submitted. A submitted response is not changed: `Conflict("census_responses_submitted")`.
+pub async fn save_and_submit(
+    conn: &mut AnyConnection,
+    invitation_id: i64,
+    form_version_id: i64,
+    answers: &str,
+) -> Result<i64> {
+    let t = now();
+    let r = sqlx::query(
+        "INSERT INTO census_responses
+             (invitation_id, form_version_id, answers, status, source, revision, updated_at, submitted_at)
+         VALUES ($1, $2, $3, 'submitted', 'web', 2, $4, $4)
+         ON CONFLICT (invitation_id) DO UPDATE SET answers = excluded.answers, status = 'submitted',
+             updated_at = excluded.updated_at, submitted_at = excluded.submitted_at,
+             revision = census_responses.revision + 2
+         WHERE census_responses.status = 'draft'",
+    )
+    .bind(invitation_id)
+    .bind(form_version_id)
+    .bind(answers)
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::Conflict("census_responses_submitted".into()));
+    }
+    sqlx::query(
+        "UPDATE census_invitations SET started_at = COALESCE(started_at, $1), opened_at = COALESCE(opened_at, $1),
+             submitted_at = $1
+         WHERE id = $2",
+    )
+    .bind(t)
+    .bind(invitation_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(t)
+}
+
 /// The submitted responses of a campaign with the invited comune's code and name, by code.
 pub async fn submitted_responses(conn: &mut AnyConnection, campaign_id: i64) -> Result<Vec<(String, String, String)>> {
     Ok(sqlx::query_as(
@@ -597,6 +639,42 @@ pub async fn submitted_responses(conn: &mut AnyConnection, campaign_id: i64) -> 
          WHERE i.campaign_id = $1 AND r.status = 'submitted' ORDER BY i.comune_code",
     )
     .bind(campaign_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A submitted response as the exports read it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct SubmittedResponse {
+    pub id: i64,
+    pub comune_code: String,
+    pub comune_name: String,
+    pub form_version_id: i64,
+    pub submitted_at: Option<i64>,
+    /// `argine_domain::census::answers::Answers` as JSON.
+    pub answers: String,
+}
+
+/// One page of the submitted responses of a campaign, by comune code, after the code `after`
+/// ("" for the first page): keyset pagination, so an export reads any number of responses in
+/// pages of `limit` with the memory of one page. The key is the comune code (unique in a
+/// campaign, and the order of every export) and the query walks the campaign's
+/// `(campaign_id, comune_code)` index; a page shorter than `limit` is the last.
+pub async fn submitted_page(
+    conn: &mut AnyConnection,
+    campaign_id: i64,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<SubmittedResponse>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, i.comune_code, i.comune_name, r.form_version_id, r.submitted_at, r.answers
+         FROM census_invitations i JOIN census_responses r ON r.invitation_id = i.id
+         WHERE i.campaign_id = $1 AND i.comune_code > $2 AND r.status = 'submitted'
+         ORDER BY i.comune_code LIMIT $3",
+    )
+    .bind(campaign_id)
+    .bind(after)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?)
 }

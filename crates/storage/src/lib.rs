@@ -68,6 +68,13 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite: the one connection write transactions use ([`Db::begin`]). SQLite has one
+    /// writer at a time; when two connections of a process both wanted to write, the second
+    /// slept in SQLite's busy handler (1 ms, then 2, 5, 10… however soon the lock was free),
+    /// which held back concurrent census submissions (docs/PERFORMANCE.md, Census). Queued on a
+    /// pool of one connection, the next writer starts as soon as the previous transaction
+    /// ends. Other processes (the CLI beside a server) still meet the busy timeout.
+    writer: Option<AnyPool>,
     backend: Backend,
 }
 
@@ -85,9 +92,24 @@ impl Db {
         };
         tracing::Span::current().record("backend", tracing::field::debug(backend));
         let opts = AnyConnectOptions::from_str(url)?;
-        let pool = AnyPoolOptions::new()
+        let pool =
+            Self::pool_options(backend, max_connections, Duration::from_secs(10)).connect_with(opts.clone()).await?;
+        let writer = match backend {
+            // As long as the busy timeout: a writer waits for the lock as it did in SQLite.
+            Backend::Sqlite => Some(Self::pool_options(backend, 1, Duration::from_secs(15)).connect_with(opts).await?),
+            Backend::Postgres => None,
+        };
+        Ok(Self { pool, writer, backend })
+    }
+
+    fn pool_options(backend: Backend, max_connections: u32, acquire_timeout: Duration) -> AnyPoolOptions {
+        AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
+            // A SQLite connection is a file handle on a worker thread: it does not go stale as
+            // a network connection does, and the ping before every acquisition was a round trip
+            // to that thread on every request.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -104,9 +126,6 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect_with(opts)
-            .await?;
-        Ok(Self { pool, backend })
     }
 
     /// Connects and applies pending migrations.
@@ -125,11 +144,12 @@ impl Db {
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so concurrent writers wait (busy timeout) instead of failing on
-    /// lock upgrade.
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait instead of failing on lock upgrade: in
+    /// this process for the writer connection, across processes on the busy timeout. Never
+    /// begin a second transaction while holding one: on SQLite it would wait for the first.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => self.writer.as_ref().unwrap_or(&self.pool).begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
     }
@@ -141,6 +161,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 }

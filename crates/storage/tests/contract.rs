@@ -614,6 +614,175 @@ async fn census_campaigns_count_progress_by_region() {
 }
 
 #[tokio::test]
+async fn census_submitted_responses_read_in_keyset_pages() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation, NewResponse};
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        let campaign = |name: &'static str| NewCampaign {
+            name,
+            form_version_id: v,
+            universe: r#"{"kind":"all"}"#,
+            opens_on: "2026-01-10",
+            deadline: "2026-02-10",
+            status: "open",
+            reminders: 2,
+            reminder_days: 7,
+            accept_late: true,
+        };
+        let c = census::create_campaign(&mut tx, &campaign("Prova"), None).await.unwrap();
+        let other = census::create_campaign(&mut tx, &campaign("Altra"), None).await.unwrap();
+        // Invited in an order that is not the codes' order: pages follow the codes.
+        let list: Vec<NewInvitation> = (0..1001)
+            .map(|i| NewInvitation {
+                comune_code: format!("{:06}", (i * 7919) % 1001),
+                comune_name: format!("Comune {i}"),
+                province_code: "020".into(),
+                region_code: "03".into(),
+                email: None,
+                pec: None,
+                invited_at: Some(1_700_000_000),
+            })
+            .collect();
+        let ids = census::add_invitations(&mut tx, c, &list).await.unwrap();
+        let others = census::add_invitations(&mut tx, other, &list[..50]).await.unwrap();
+        // Two in three submitted, the rest drafts; every response of the other campaign submitted.
+        let responses: Vec<NewResponse> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| NewResponse {
+                invitation_id: *id,
+                form_version_id: v,
+                answers: format!(r#"{{"n":"{i}"}}"#),
+                submitted_at: (i % 3 != 2).then_some(1_700_100_000 + i as i64),
+                source: "import",
+            })
+            .chain(others.iter().map(|id| NewResponse {
+                invitation_id: *id,
+                form_version_id: v,
+                answers: "{}".into(),
+                submitted_at: Some(1),
+                source: "import",
+            }))
+            .collect();
+        census::add_responses(&mut tx, &responses).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = db.pool().acquire().await.unwrap();
+        let mut pages = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = census::submitted_page(&mut conn, c, &after, 100).await.unwrap();
+            let full = page.len() == 100;
+            if let Some(last) = page.last() {
+                after = last.comune_code.clone();
+            }
+            pages.push(page);
+            if !full {
+                break;
+            }
+        }
+        let all: Vec<_> = pages.concat();
+        let submitted = (0..1001).filter(|i| i % 3 != 2).count();
+        assert_eq!(all.len(), submitted);
+        assert_eq!(pages.len(), submitted.div_ceil(100));
+        assert!(all.windows(2).all(|w| w[0].comune_code < w[1].comune_code), "in comune-code order");
+        // The same responses, in the same order, as the whole-campaign reader.
+        let whole = census::submitted_responses(&mut conn, c).await.unwrap();
+        let paged: Vec<(String, String, String)> =
+            all.iter().map(|r| (r.comune_code.clone(), r.comune_name.clone(), r.answers.clone())).collect();
+        assert_eq!(paged, whole);
+        let first = &all[0];
+        let i: usize = first.comune_name.trim_start_matches("Comune ").parse().unwrap();
+        assert_eq!(first.answers, format!(r#"{{"n":"{i}"}}"#));
+        assert_eq!(first.submitted_at, Some(1_700_100_000 + i as i64));
+        assert_eq!(first.form_version_id, v);
+        assert!(census::submitted_page(&mut conn, c, &after, 100).await.unwrap().is_empty(), "nothing after the last");
+        assert_eq!(census::submitted_page(&mut conn, other, "", 1000).await.unwrap().len(), 50);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn census_save_and_submit_is_save_draft_then_submit() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation};
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        let c = census::create_campaign(
+            &mut tx,
+            &NewCampaign {
+                name: "Prova",
+                form_version_id: v,
+                universe: "{}",
+                opens_on: "2026-01-10",
+                deadline: "2026-02-10",
+                status: "open",
+                reminders: 2,
+                reminder_days: 7,
+                accept_late: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let list: Vec<NewInvitation> = (0..4)
+            .map(|i| NewInvitation {
+                comune_code: format!("00000{i}"),
+                comune_name: format!("C{i}"),
+                province_code: "020".into(),
+                region_code: "03".into(),
+                email: None,
+                pec: None,
+                invited_at: None,
+            })
+            .collect();
+        let ids = census::add_invitations(&mut tx, c, &list).await.unwrap();
+        // 0 and 1: straight to submission; 2 and 3: a draft first.
+        for &id in &ids[2..] {
+            census::save_draft(&mut tx, id, v, r#"{"a":"draft"}"#).await.unwrap();
+        }
+        for &id in [ids[0], ids[2]].iter() {
+            census::save_draft(&mut tx, id, v, r#"{"a":"final"}"#).await.unwrap();
+            census::submit(&mut tx, id, r#"{"a":"final"}"#).await.unwrap();
+        }
+        for &id in [ids[1], ids[3]].iter() {
+            census::save_and_submit(&mut tx, id, v, r#"{"a":"final"}"#).await.unwrap();
+        }
+        let again = census::save_and_submit(&mut tx, ids[1], v, "{}").await.unwrap_err();
+        assert!(matches!(again, StorageError::Conflict(ref k) if k == "census_responses_submitted"), "{again:?}");
+        for (old, new) in [(ids[0], ids[1]), (ids[2], ids[3])] {
+            let a = census::response_of(&mut tx, old).await.unwrap().unwrap();
+            let b = census::response_of(&mut tx, new).await.unwrap().unwrap();
+            assert_eq!(
+                (a.status.as_str(), a.revision, a.answers.as_str()),
+                (b.status.as_str(), b.revision, b.answers.as_str())
+            );
+            assert!(b.submitted_at.is_some() && b.is_submitted());
+            let (ia, ib) =
+                (census::invitation(&mut tx, old).await.unwrap(), census::invitation(&mut tx, new).await.unwrap());
+            for i in [ia, ib] {
+                assert!(i.opened_at.is_some() && i.started_at.is_some() && i.submitted_at.is_some());
+            }
+        }
+        tx.commit().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn census_mail_schedule_and_contact_log() {
     use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation};
     on_both(|db| async move {

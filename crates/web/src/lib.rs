@@ -75,8 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/da-compilare/{invitation}", post(census::mine::open))
         .route("/censimento/campagne/{id}/importa", get(census::import::form))
         .route("/censimento/campagne/{id}/importa/{staged}", post(census::import::apply))
-        .route("/censimento/campagne/{id}/risposte.xlsx", get(census::campaigns::export_xlsx))
-        .route("/censimento/campagne/{id}/risposte.csv", get(census::campaigns::export_csv))
+        .route("/censimento/campagne/{id}/risposte.xlsx", get(census::export::export_xlsx))
+        .route("/censimento/campagne/{id}/risposte.csv", get(census::export::export_csv))
+        .route("/censimento/campagne/{id}/risposte.json", get(census::export::export_json))
         // The response form: the secret link of an invitation is the capability (no account).
         .route("/risposta/{link}", get(census::respond::start))
         .route("/risposta/{link}/pagina/{n}", get(census::respond::show_page).post(census::respond::post_page))

@@ -57,6 +57,8 @@ pub struct AppState {
     org_cache: Arc<Mutex<OrgCache>>,
     /// The PDF typesetter (fonts parsed once).
     pub pdf: argine_reports::pdf::Pdf,
+    /// Questionnaire versions parsed, with their form engine (versions never change).
+    pub census_forms: Arc<crate::census::form_cache::FormCache>,
 }
 
 pub const ORG_CACHE_SECS: u64 = 30;
@@ -81,6 +83,7 @@ impl AppState {
             territory: Arc::new(RwLock::new(Arc::new(territory))),
             org_cache: Arc::new(Mutex::new(HashMap::new())),
             pdf: argine_reports::pdf::Pdf::new()?,
+            census_forms: Arc::default(),
         })
     }
 

@@ -162,6 +162,152 @@ async fn responses_export_to_xlsx_and_csv_for_the_secretariat_only_and_audited()
     assert!(reads.iter().all(|e| e.personal));
 }
 
+/// The cells of an XLSX sheet as text (empty cells as "").
+fn xlsx_sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader as _;
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[tokio::test]
+async fn streamed_exports_hold_exactly_the_stored_responses() {
+    use argine_domain::census::export::{self, Values};
+    let app = spawn().await;
+    let out = argine::demo::seed_synthetic_census(&app.state).await.unwrap();
+    let id = out.campaign_id;
+    // What the database holds, and the sheets the in-memory export makes of it.
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let stored = census::submitted_responses(&mut conn, id).await.unwrap();
+    let times: Vec<i64> = census::submitted_page(&mut conn, id, "", 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.submitted_at.unwrap())
+        .collect();
+    let campaign = census::campaign(&mut conn, id).await.unwrap();
+    let version = census::version(&mut conn, campaign.form_version_id).await.unwrap();
+    drop(conn);
+    let form: argine_domain::census::xlsform::Form = serde_json::from_str(&version.definition).unwrap();
+    let answers: Vec<Answers> = stored.iter().map(|(_, _, a)| serde_json::from_str(a).unwrap()).collect();
+    let rows: Vec<export::Row<'_>> = stored
+        .iter()
+        .zip(&answers)
+        .map(|((code, name, _), a)| export::Row { comune_code: code, comune_name: name, answers: a })
+        .collect();
+    let expected = export::sheets(&form, &rows, Values::Codes);
+    let sec = app.login_as("secretariat").await;
+    let page = app.get(&sec, &format!("/censimento/campagne/{id}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("/censimento/campagne/{id}/risposte.json")) && page.contains("(JSON)"), "{page}");
+
+    // JSON: one object per response, in comune-code order, with the stored answers.
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/risposte.json")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("incas_2021-campagna-"));
+    let json: Vec<serde_json::Value> = r.json().await.unwrap();
+    assert_eq!(json.len(), 3851);
+    for (((item, (code, name, _)), a), t) in json.iter().zip(&stored).zip(&answers).zip(&times) {
+        assert_eq!(
+            (item["comune_istat"].as_str(), item["comune"].as_str()),
+            (Some(code.as_str()), Some(name.as_str()))
+        );
+        let back: Answers = serde_json::from_value(item["answers"].clone()).unwrap();
+        assert_eq!(&back, a, "{code}");
+        assert_eq!(item["form_version_id"].as_i64(), Some(version.id));
+        assert_eq!(item["form_version"].as_str(), Some(version.version.as_str()));
+        let at = item["submitted_at"].as_str().unwrap();
+        let parsed = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).unwrap();
+        assert_eq!((parsed.unix_timestamp(), parsed.offset().is_utc()), (*t, true), "{at}");
+    }
+    let manfredonia = json.iter().find(|i| i["comune_istat"] == "071029").unwrap();
+    assert!(manfredonia["answers"]["insediamenti"].as_array().unwrap().iter().any(|i| i["E3"] == "4000"));
+    // Labels in the page's language (Italian), repeats included.
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/risposte.json?valori=etichette")).await;
+    let labelled: Vec<serde_json::Value> = r.json().await.unwrap();
+    let i = json.iter().position(|i| i["answers"]["A3"] == "2").unwrap();
+    assert_eq!(labelled[i]["answers"]["A3"], "Assessore");
+    let with_settlements = json.iter().position(|i| i["answers"]["insediamenti"].is_array()).unwrap();
+    let e2 = labelled[with_settlements]["answers"]["insediamenti"][0]["E2"].as_str().unwrap();
+    assert!(!e2.is_empty() && e2.chars().next().unwrap().is_uppercase(), "a label, not a code: {e2}");
+
+    // XLSX, read by calamine: every cell of every sheet as the in-memory export has it.
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/risposte.xlsx")).await;
+    assert_eq!(r.status(), 200);
+    let len: usize = r.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let bytes = r.bytes().await.unwrap().to_vec();
+    assert_eq!(bytes.len(), len);
+    for (name, sheet) in &expected {
+        assert_eq!(&xlsx_sheet(&bytes, name), sheet, "sheet {name}");
+    }
+
+    // CSV: each sheet as the in-memory export has it.
+    for (q, (name, sheet)) in ["", "?foglio=strutture", "?foglio=insediamenti"].iter().zip(&expected) {
+        let r = app.get(&sec, &format!("/censimento/campagne/{id}/risposte.csv{q}")).await;
+        assert_eq!(r.status(), 200, "{name}");
+        let text = r.text().await.unwrap();
+        let body = text.strip_prefix('\u{feff}').unwrap();
+        let mut csv = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_reader(body.as_bytes());
+        let got: Vec<Vec<String>> = csv.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+        assert_eq!(&got, sheet, "csv {name}");
+    }
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/risposte.csv?foglio=nessuno")).await;
+    assert_eq!(r.status(), 404);
+
+    // Every export is a personal-data read in the audit log.
+    let reads = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census_responses.read".into()),
+            limit: 20,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 6, "two JSON, one XLSX, three CSV");
+    assert!(reads.iter().all(|e| e.personal && e.details.contains("\"responses\":3851")));
+    assert!(reads.iter().any(|e| e.details.contains("\"format\":\"json\"")));
+}
+
+/// The smallest run of `argine bench census`, so that the benchmark cannot rot: it completes,
+/// prints its table and leaves exports that readers open.
+#[tokio::test]
+async fn the_census_benchmark_runs_at_its_smallest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("bench");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_argine"))
+        .args(["bench", "census", "--responses", "50", "--questions", "20", "--columns", "40"])
+        .args(["--submissions", "10", "--page-requests", "20", "--page-clients", "2", "--out"])
+        .arg(&out_dir)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    for row in [
+        "| submissions, 20-question form",
+        "| form page, 2 clients",
+        "| CSV export (main sheet, 40 columns), 50",
+        "| XLSX export",
+        "| JSON export",
+    ] {
+        assert!(stdout.contains(row), "{row} missing from\n{stdout}");
+    }
+    let exports = out_dir.join("exports");
+    let xlsx = std::fs::read(exports.join("risposte.xlsx")).unwrap();
+    let main = xlsx_sheet(&xlsx, "bench_33");
+    assert_eq!((main.len(), main[0].len()), (51, 40));
+    assert_eq!(main[0][..3], ["comune_istat", "comune", "g01_q01"]);
+    let json: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(exports.join("risposte.json")).unwrap()).unwrap();
+    assert_eq!(json.len(), 50);
+    assert_eq!(json[0]["comune_istat"], main[1][0]);
+    let csv = std::fs::read_to_string(exports.join("risposte.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 51);
+}
+
 async fn post_campaign(
     app: &TestApp,
     c: &reqwest::Client,

@@ -49,6 +49,7 @@
 //!   the regions ranked by Comuni with structures and/or settlements.
 
 mod calibration;
+pub mod large;
 mod rng;
 mod text;
 mod universe;

@@ -133,6 +133,7 @@ census-issue-too-long = The text is too long (at most 10,000 characters).
 census-export-xlsx = Export the responses (XLSX, codes)
 census-export-xlsx-labels = Export the responses (XLSX, labels)
 census-export-csv = Export the responses (CSV)
+census-export-json = Export the responses (JSON)
 census-comuni-title = Comuni of the campaign
 census-comuni-link = List of the Comuni: who has not answered yet, with their addresses
 census-comuni-count = { $count ->

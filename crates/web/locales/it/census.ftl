@@ -133,6 +133,7 @@ census-issue-too-long = Il testo è troppo lungo (al massimo 10.000 caratteri).
 census-export-xlsx = Esporta le risposte (XLSX, codici)
 census-export-xlsx-labels = Esporta le risposte (XLSX, etichette)
 census-export-csv = Esporta le risposte (CSV)
+census-export-json = Esporta le risposte (JSON)
 census-comuni-title = Comuni della campagna
 census-comuni-link = Elenco dei Comuni: chi non ha ancora risposto, con i recapiti
 census-comuni-count = { $count ->

@@ -8,7 +8,7 @@
 //! form engine (`argine_domain::census::engine`), on the server, page by page, and live through
 //! an htmx round-trip that re-renders the page from what was typed without saving it.
 
-use super::forms::definition;
+use super::form_cache::Compiled;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
@@ -33,7 +33,8 @@ struct Ctx {
     invitation: Invitation,
     campaign: Campaign,
     version_id: i64,
-    form: Form,
+    /// The version's form and engine.
+    compiled: std::sync::Arc<Compiled>,
     answers: Answers,
     submitted: bool,
 }
@@ -71,22 +72,17 @@ async fn open(state: &AppState, ctx: &RequestCtx, link: &str) -> WebResult<Resul
     }
     let response = census::response_of(&mut conn, invitation.id).await?;
     let version_id = response.as_ref().map_or(campaign.form_version_id, |r| r.form_version_id);
-    let version = census::version(&mut conn, version_id).await?;
     drop(conn);
-    let form = definition(&version)?;
+    let compiled = state.census_forms.get(&state.db, version_id).await?;
     let (answers, submitted) = match &response {
         Some(r) => (
             serde_json::from_str(&r.answers)
                 .map_err(|e| WebError::Internal(anyhow::anyhow!("response {} is unreadable: {e}", r.id)))?,
             r.is_submitted(),
         ),
-        None => (Engine::new(&form).map_err(engine_error)?.initial(today()), false),
+        None => (compiled.engine().initial(today()), false),
     };
-    Ok(Ok(Ctx { invitation, campaign, version_id, form, answers, submitted }))
-}
-
-fn engine_error(e: argine_domain::census::engine::EngineError) -> WebError {
-    WebError::Internal(anyhow::anyhow!("questionnaire cannot be evaluated: {e:?}"))
+    Ok(Ok(Ctx { invitation, campaign, version_id, compiled, answers, submitted }))
 }
 
 /// An issue in the user's language: the form's own message when it has one in that language,
@@ -295,7 +291,7 @@ fn page_response(
     saved: bool,
 ) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
-    let lang = c.form.language_for(ctx.lang.code());
+    let lang = c.compiled.form().language_for(ctx.lang.code());
     let Some(view): Option<PageView> = engine.page(answers, n, &lang, today(), check) else {
         return Err(WebError::NotFound);
     };
@@ -304,7 +300,7 @@ fn page_response(
     let mut out = Vec::new();
     let title = view.items.first().and_then(|i| i.label.clone()).unwrap_or_default();
     // The page's own group is the page: render its content, not a nested box.
-    let live = referenced(&c.form);
+    let live = referenced(c.compiled.form());
     match view.items.first() {
         Some(root) if root.kind == Kind::Group => rows(&tr, &live, &root.children, &mut out),
         _ => rows(&tr, &live, &view.items, &mut out),
@@ -350,10 +346,10 @@ pub async fn start(State(state): State<AppState>, ctx: RequestCtx, Path(link): P
     if c.submitted {
         return Ok(Redirect::to(&format!("/risposta/{link}/riepilogo")).into_response());
     }
-    let engine = Engine::new(&c.form).map_err(engine_error)?;
-    let lang = c.form.language_for(ctx.lang.code());
-    let first = visible_pages(&engine, &c.answers, &lang).first().map_or(0, |(n, _)| *n);
-    page_response(&state, &ctx, &link, &c, &engine, &c.answers, first, false, false)
+    let engine = c.compiled.engine();
+    let lang = c.compiled.form().language_for(ctx.lang.code());
+    let first = visible_pages(engine, &c.answers, &lang).first().map_or(0, |(n, _)| *n);
+    page_response(&state, &ctx, &link, &c, engine, &c.answers, first, false, false)
 }
 
 pub async fn show_page(
@@ -368,8 +364,8 @@ pub async fn show_page(
     if c.submitted {
         return Ok(Redirect::to(&format!("/risposta/{link}/riepilogo")).into_response());
     }
-    let engine = Engine::new(&c.form).map_err(engine_error)?;
-    page_response(&state, &ctx, &link, &c, &engine, &c.answers, n, false, false)
+    let engine = c.compiled.engine();
+    page_response(&state, &ctx, &link, &c, engine, &c.answers, n, false, false)
 }
 
 /// A page posted: merged into the draft and saved whatever its errors (nothing typed is lost),
@@ -388,7 +384,7 @@ pub async fn post_page(
     if c.submitted {
         return Err(WebError::Conflict("census-already-submitted"));
     }
-    let engine = Engine::new(&c.form).map_err(engine_error)?;
+    let engine = c.compiled.engine();
     if n >= engine.page_count() {
         return Err(WebError::NotFound);
     }
@@ -411,7 +407,7 @@ pub async fn post_page(
     }
     answers = engine.compute(&answers, today());
     if op == "preview" {
-        return page_response(&state, &ctx, &link, &c, &engine, &answers, n, false, false);
+        return page_response(&state, &ctx, &link, &c, engine, &answers, n, false, false);
     }
     let json = serde_json::to_string(&answers).map_err(|e| WebError::Internal(e.into()))?;
     let mut tx = state.db.begin().await?;
@@ -420,9 +416,9 @@ pub async fn post_page(
         e => e.into(),
     })?;
     tx.commit().await.map_err(StorageError::from)?;
-    let lang = c.form.language_for(ctx.lang.code());
+    let lang = c.compiled.form().language_for(ctx.lang.code());
     let page_issues = engine.page(&answers, n, &lang, today(), true).map_or(0, |p| p.issues().len());
-    let pages = visible_pages(&engine, &answers, &lang);
+    let pages = visible_pages(engine, &answers, &lang);
     let position = pages.iter().position(|(p, _)| *p == n);
     match op.as_str() {
         "next" if page_issues == 0 => {
@@ -437,8 +433,8 @@ pub async fn post_page(
             let prev = position.and_then(|i| i.checked_sub(1)).and_then(|i| pages.get(i)).map_or(n, |(p, _)| *p);
             Ok(Redirect::to(&format!("/risposta/{link}/pagina/{prev}")).into_response())
         }
-        "next" => page_response(&state, &ctx, &link, &c, &engine, &answers, n, true, true),
-        _ => page_response(&state, &ctx, &link, &c, &engine, &answers, n, false, true),
+        "next" => page_response(&state, &ctx, &link, &c, engine, &answers, n, true, true),
+        _ => page_response(&state, &ctx, &link, &c, engine, &answers, n, false, true),
     }
 }
 
@@ -464,11 +460,11 @@ struct SummaryView {
 
 async fn summary_response(state: &AppState, ctx: &RequestCtx, link: &str, c: &Ctx) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
-    let engine = Engine::new(&c.form).map_err(engine_error)?;
-    let lang = c.form.language_for(ctx.lang.code());
+    let engine = c.compiled.engine();
+    let lang = c.compiled.form().language_for(ctx.lang.code());
     let mut pages = Vec::new();
     let mut issue_count = 0;
-    for (n, title) in visible_pages(&engine, &c.answers, &lang) {
+    for (n, title) in visible_pages(engine, &c.answers, &lang) {
         let issues: Vec<String> = if c.submitted {
             Vec::new()
         } else {
@@ -487,7 +483,7 @@ async fn summary_response(state: &AppState, ctx: &RequestCtx, link: &str, c: &Ct
         deadline: tr.date(&c.campaign.deadline),
         submitted: c.invitation.submitted_at.map(|t| tr.datetime(t)),
         pages,
-        notes: closing_notes(&engine, &engine.compute(&c.answers, today()), &lang),
+        notes: closing_notes(engine, &engine.compute(&c.answers, today()), &lang),
         issue_count,
     })
 }
@@ -510,8 +506,8 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestCtx, Path(link): 
     if c.submitted {
         return Ok(Redirect::to(&format!("/risposta/{link}/riepilogo")).into_response());
     }
-    let engine = Engine::new(&c.form).map_err(engine_error)?;
-    let lang = c.form.language_for(ctx.lang.code());
+    let engine = c.compiled.engine();
+    let lang = c.compiled.form().language_for(ctx.lang.code());
     let issues = engine.validate(&c.answers, &lang, today());
     if !issues.is_empty() {
         let mut res = summary_response(&state, &ctx, &link, &c).await?;
@@ -521,12 +517,9 @@ pub async fn submit(State(state): State<AppState>, ctx: RequestCtx, Path(link): 
     let final_answers = engine.finalize(&c.answers, today());
     let json = serde_json::to_string(&final_answers).map_err(|e| WebError::Internal(e.into()))?;
     let mut tx = state.db.begin().await?;
-    // A draft exists once any page was saved; a form submitted straight away gets one now.
-    census::save_draft(&mut tx, c.invitation.id, c.version_id, &json).await.map_err(|e| match e {
-        StorageError::Conflict(_) => WebError::Conflict("census-already-submitted"),
-        e => e.into(),
-    })?;
-    census::submit(&mut tx, c.invitation.id, &json).await.map_err(|e| match e {
+    // The draft saved with the final answers and submitted (a form submitted straight away
+    // gets its draft now), in as few statements as the write lock allows.
+    census::save_and_submit(&mut tx, c.invitation.id, c.version_id, &json).await.map_err(|e| match e {
         StorageError::Conflict(_) => WebError::Conflict("census-already-submitted"),
         e => e.into(),
     })?;
@@ -562,7 +555,7 @@ pub async fn guide(State(state): State<AppState>, ctx: RequestCtx, Path(link): P
         deadline: &c.campaign.deadline,
         comune: Some(&c.invitation.comune_name),
     };
-    let data = super::document::guide_data(&tr, &c.form, &state.config.instance_name, Some(&guide));
+    let data = super::document::guide_data(&tr, c.compiled.form(), &state.config.instance_name, Some(&guide));
     let bytes = super::document::render_async(&state.pdf, data).await?;
     Ok(super::document::pdf_response(bytes, "guida-alla-compilazione.pdf"))
 }
@@ -604,7 +597,7 @@ pub async fn receipt(State(state): State<AppState>, ctx: RequestCtx, Path(link):
         revision: response.revision,
         version: &format!("{} {}", version.form_key, version.version),
     };
-    let data = super::document::receipt_data(&tr, &c.form, &c.answers, &state.config.instance_name, &facts);
+    let data = super::document::receipt_data(&tr, c.compiled.form(), &c.answers, &state.config.instance_name, &facts);
     let bytes = super::document::render_async(&state.pdf, data).await?;
     let name = format!("ricevuta-{}.pdf", c.invitation.comune_code);
     Ok(super::document::pdf_response(bytes, &name))

@@ -1,0 +1,581 @@
+//! `argine bench census`: the census workload of the issue, measured on a fresh temporary
+//! SQLite database through the real code paths.
+//!
+//! 1. **Submissions.** A questionnaire of `--questions` questions
+//!    ([`argine_domain::census::synth::large`]) is imported and published as an upload would
+//!    be, an open campaign gets `--submissions` invitations with a secret link and a complete
+//!    draft each, and `--clients` HTTP clients submit them (`POST /risposta/{link}/invia`, the
+//!    web submission: the link is opened, the engine validates and finalises the draft,
+//!    draft, submission and audit entry are stored in one transaction, 303 to the receipt).
+//! 2. **Form pages.** `--page-clients` clients request `GET /risposta/{link}/pagina/{n}` of
+//!    100 other drafts of the same campaign, every page in turn, `--page-requests` times after
+//!    a warm-up of 200: latency per request (p50, p99, max) and throughput.
+//! 3. **Exports.** A second questionnaire whose main sheet has `--columns` columns gets a
+//!    closed campaign of `--responses` submitted responses (stored with the batched
+//!    `add_responses`, as the synthetic census is); then CSV (main sheet), XLSX and JSON exports
+//!    are written by `argine_web::census::export::write` (what the download handlers run), each
+//!    in a child process of its own (`argine bench census-export`) whose peak resident memory
+//!    (`VmHWM`) is the export's.
+//!
+//! The server runs in this process on 127.0.0.1 (port 0) and shares the machine's cores with
+//! the clients, as `scripts/bench.sh` shares them with wrk.
+
+use crate::config::{Config, Overrides};
+use anyhow::{Context, bail};
+use argine_domain::auth::token;
+use argine_domain::census::synth::large;
+use argine_storage::census::{self, NewCampaign, NewInvitation, NewResponse};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What to run (the command's options).
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub responses: usize,
+    pub questions: usize,
+    pub columns: usize,
+    pub submissions: usize,
+    pub clients: usize,
+    pub page_requests: usize,
+    pub page_clients: usize,
+    /// Keep the database and the exports here (a temporary directory otherwise).
+    pub out: Option<PathBuf>,
+}
+
+/// Drafts whose pages are requested.
+const PAGE_LINKS: usize = 100;
+/// Page requests before the measured ones.
+const PAGE_WARMUP: usize = 200;
+/// Responses generated and stored per transaction when loading the export campaign.
+const LOAD_BATCH: usize = 10_000;
+/// Seed of the generated answers.
+const SEED: u64 = 2026;
+
+/// One export as its child process measured it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ExportFigures {
+    pub format: String,
+    pub responses: usize,
+    pub seconds: f64,
+    pub bytes: u64,
+    /// Peak resident memory of the exporting process, KiB.
+    pub peak_rss_kib: u64,
+}
+
+/// Everything measured.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub questions: usize,
+    pub submissions: usize,
+    pub clients: usize,
+    pub submit_seconds: f64,
+    /// CPU time of this process (server and clients) while submitting.
+    pub submit_cpu_seconds: f64,
+    pub page_clients: usize,
+    pub page_latencies: Vec<Duration>,
+    pub page_seconds: f64,
+    pub page_cpu_seconds: f64,
+    pub export_questions: usize,
+    pub export_columns: usize,
+    pub responses: usize,
+    pub load_seconds: f64,
+    pub database_bytes: u64,
+    pub exports: Vec<ExportFigures>,
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// Runs the benchmark and prints its table.
+pub async fn census(opts: Options) -> anyhow::Result<Report> {
+    if opts.submissions == 0 || opts.page_requests == 0 || opts.clients == 0 || opts.page_clients == 0 {
+        bail!("--submissions, --clients, --page-requests and --page-clients must be at least 1");
+    }
+    let temp;
+    let root = match &opts.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            if std::fs::read_dir(dir)?.next().is_some() {
+                bail!("{} is not empty: the benchmark needs a fresh directory", dir.display());
+            }
+            dir.clone()
+        }
+        None => {
+            temp = tempfile::tempdir()?;
+            temp.path().to_owned()
+        }
+    };
+    let data = root.join("data");
+    let mut cfg =
+        Config::load_from(None, std::iter::empty(), &Overrides { data_dir: Some(data.clone()), ..Default::default() })?;
+    cfg.listen = "127.0.0.1:0".into();
+    eprintln!("bench: starting the server on a fresh database in {}", data.display());
+    let app = crate::Application::build(cfg).await?;
+    let url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_with_shutdown(async move {
+        let _ = stopped.await;
+    }));
+
+    // 1. Submissions, 2. form pages.
+    let questions = opts.questions.max(large::MIN_QUESTIONS);
+    let version = import_form(&state, questions).await?;
+    eprintln!("bench: form of {questions} questions imported; preparing {} drafts", opts.submissions + PAGE_LINKS);
+    let links = open_campaign(&state, version, questions, opts.submissions + PAGE_LINKS).await?;
+    let (to_submit, to_view) = links.split_at(opts.submissions);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    eprintln!("bench: {} submissions by {} clients", opts.submissions, opts.clients);
+    let cpu = cpu_seconds();
+    let submit_time = submit_all(&client, &url, to_submit, opts.clients).await?;
+    let submit_cpu = cpu_seconds() - cpu;
+    let submitted = count_submitted(&state.db, version).await?;
+    if submitted != to_submit.len() {
+        bail!("{submitted} of {} responses are stored as submitted", to_submit.len());
+    }
+    let paths: Vec<String> =
+        to_view.iter().enumerate().map(|(i, link)| format!("/risposta/{link}/pagina/{}", i % large::GROUPS)).collect();
+    eprintln!("bench: {} form pages by {} clients", opts.page_requests, opts.page_clients);
+    let _ = get_all(&client, &url, &paths, PAGE_WARMUP, opts.page_clients).await?;
+    let (started, cpu) = (Instant::now(), cpu_seconds());
+    let mut page_latencies = get_all(&client, &url, &paths, opts.page_requests, opts.page_clients).await?;
+    let (page_time, page_cpu) = (started.elapsed(), cpu_seconds() - cpu);
+    page_latencies.sort_unstable();
+
+    // 3. Exports.
+    let export_questions = large::questions_for_columns(opts.columns);
+    let export_version = import_form(&state, export_questions).await?;
+    eprintln!(
+        "bench: loading {} responses of the {}-column form",
+        opts.responses,
+        large::columns_for_questions(export_questions)
+    );
+    let started = Instant::now();
+    let campaign = load_responses(&state.db, export_version, export_questions, opts.responses).await?;
+    let load_time = started.elapsed();
+    let _ = stop.send(());
+    server.await??;
+    let database_bytes = ["argine.db", "argine.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(data.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    let exports_dir = root.join("exports");
+    std::fs::create_dir_all(&exports_dir)?;
+    let mut exports = Vec::new();
+    for format in ["csv", "xlsx", "json"] {
+        eprintln!("bench: {format} export");
+        let out = opts.out.as_ref().map(|_| exports_dir.join(format!("risposte.{format}")));
+        exports.push(export_in_child(&data, campaign, format, out.as_deref())?);
+    }
+    let report = Report {
+        questions,
+        submissions: opts.submissions,
+        clients: opts.clients,
+        submit_seconds: secs(submit_time),
+        submit_cpu_seconds: submit_cpu,
+        page_clients: opts.page_clients,
+        page_latencies,
+        page_seconds: secs(page_time),
+        page_cpu_seconds: page_cpu,
+        export_questions,
+        export_columns: large::columns_for_questions(export_questions),
+        responses: opts.responses,
+        load_seconds: secs(load_time),
+        database_bytes,
+        exports,
+    };
+    print!("{}", table(&report));
+    Ok(report)
+}
+
+/// Imports and publishes the generated questionnaire as an upload does; returns the version.
+async fn import_form(state: &argine_web::AppState, questions: usize) -> anyhow::Result<i64> {
+    use argine_web::census::forms;
+    let bytes = argine_reports::xlsx::write_workbook(&large::sheets(questions))?;
+    let prepared = forms::prepare(&bytes, "bench.xlsx")
+        .map_err(|e| anyhow::anyhow!("the generated form does not parse: {e:?}"))?;
+    let mut tx = state.db.begin().await?;
+    let entry = argine_storage::audit::NewEntry { actor_label: "bench".into(), ..Default::default() };
+    let id = forms::store(&mut tx, &prepared, &bytes, None, entry)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing the generated form: {e:?}"))?;
+    census::publish(&mut tx, id, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn invitation(n: usize, prefix: char) -> NewInvitation {
+    NewInvitation {
+        comune_code: format!("{prefix}{n:06}"),
+        comune_name: format!("Comune di prova {n}"),
+        province_code: "071".into(),
+        region_code: "16".into(),
+        email: None,
+        pec: Some(format!("protocollo@pec.comune-{n}.invalid")),
+        invited_at: Some(argine_storage::now()),
+    }
+}
+
+/// An open campaign of `version` with `n` invitations, each with a secret link and a complete
+/// draft; returns the links.
+async fn open_campaign(
+    state: &argine_web::AppState,
+    version: i64,
+    questions: usize,
+    n: usize,
+) -> anyhow::Result<Vec<String>> {
+    let mut tx = state.db.begin().await?;
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
+    let id = census::create_campaign(
+        &mut tx,
+        &NewCampaign {
+            name: "Benchmark (invii e pagine)",
+            form_version_id: version,
+            universe: r#"{"kind":"bench"}"#,
+            opens_on: &today.to_string(),
+            deadline: &(today + time::Duration::days(60)).to_string(),
+            status: "open",
+            reminders: 0,
+            reminder_days: 7,
+            accept_late: true,
+        },
+        None,
+    )
+    .await?;
+    let list: Vec<NewInvitation> = (0..n).map(|i| invitation(i, 'B')).collect();
+    let ids = census::add_invitations(&mut tx, id, &list).await?;
+    let expires = argine_storage::now() + 30 * 86_400;
+    let mut links = Vec::with_capacity(n);
+    let mut drafts = Vec::with_capacity(n);
+    for (i, inv) in ids.iter().enumerate() {
+        let secret = token::new_secret("");
+        census::set_link(&mut tx, *inv, &token::digest(&secret), expires).await?;
+        links.push(secret);
+        drafts.push(NewResponse {
+            invitation_id: *inv,
+            form_version_id: version,
+            answers: serde_json::to_string(&large::answers(questions, SEED, i as u64))?,
+            submitted_at: None,
+            source: "web",
+        });
+    }
+    census::add_responses(&mut tx, &drafts).await?;
+    tx.commit().await?;
+    Ok(links)
+}
+
+/// Submits every link's draft, `clients` at a time; fails on any answer but the redirect to
+/// the receipt.
+async fn submit_all(client: &reqwest::Client, url: &str, links: &[String], clients: usize) -> anyhow::Result<Duration> {
+    let links: Arc<Vec<String>> = Arc::new(links.to_vec());
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url, links, next) = (client.clone(), url.to_owned(), Arc::clone(&links), Arc::clone(&next));
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(link) = links.get(i) else { return Ok::<(), anyhow::Error>(()) };
+                let r = client
+                    .post(format!("{url}/risposta/{link}/invia"))
+                    .header("Origin", url.as_str())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body("")
+                    .send()
+                    .await?;
+                let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                if r.status() != 303 || !location.ends_with("/riepilogo") {
+                    bail!("submission {i}: {} {location}", r.status());
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(started.elapsed())
+}
+
+async fn count_submitted(db: &argine_storage::Db, version: i64) -> anyhow::Result<usize> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM census_responses WHERE form_version_id = $1 AND status = 'submitted'")
+            .bind(version)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// `requests` GETs of `paths` in turn by `clients` clients; the latency of each.
+async fn get_all(
+    client: &reqwest::Client,
+    url: &str,
+    paths: &[String],
+    requests: usize,
+    clients: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let paths: Arc<Vec<String>> = Arc::new(paths.to_vec());
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url, paths, next) = (client.clone(), url.to_owned(), Arc::clone(&paths), Arc::clone(&next));
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= requests {
+                    return Ok::<_, anyhow::Error>(latencies);
+                }
+                let path = &paths[i % paths.len()];
+                let started = Instant::now();
+                let r = client.get(format!("{url}{path}")).send().await?;
+                let status = r.status();
+                let body = r.bytes().await?;
+                latencies.push(started.elapsed());
+                if status != 200 || body.len() < 1000 {
+                    bail!("GET {path}: {status}, {} bytes", body.len());
+                }
+            }
+        }));
+    }
+    let mut all = Vec::with_capacity(requests);
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    Ok(all)
+}
+
+/// A closed campaign of `version` with `n` submitted responses, stored in batches; returns
+/// its id.
+async fn load_responses(db: &argine_storage::Db, version: i64, questions: usize, n: usize) -> anyhow::Result<i64> {
+    let mut tx = db.begin().await?;
+    let id = census::create_campaign(
+        &mut tx,
+        &NewCampaign {
+            name: "Benchmark (esportazioni)",
+            form_version_id: version,
+            universe: r#"{"kind":"bench"}"#,
+            opens_on: "2026-01-01",
+            deadline: "2026-03-01",
+            status: "closed",
+            reminders: 0,
+            reminder_days: 7,
+            accept_late: true,
+        },
+        None,
+    )
+    .await?;
+    let list: Vec<NewInvitation> = (0..n).map(|i| invitation(i, 'X')).collect();
+    let ids = census::add_invitations(&mut tx, id, &list).await?;
+    tx.commit().await?;
+    drop(list);
+    let submitted_at = argine_storage::now();
+    for (b, chunk) in ids.chunks(LOAD_BATCH).enumerate() {
+        let chunk = chunk.to_vec();
+        let first = b * LOAD_BATCH;
+        let responses = tokio::task::spawn_blocking(move || {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, inv)| {
+                    Ok(NewResponse {
+                        invitation_id: *inv,
+                        form_version_id: version,
+                        answers: serde_json::to_string(&large::answers(questions, SEED, (first + k) as u64))?,
+                        submitted_at: Some(submitted_at),
+                        source: "synthetic",
+                    })
+                })
+                .collect::<Result<Vec<_>, serde_json::Error>>()
+        })
+        .await??;
+        let mut tx = db.begin().await?;
+        census::add_responses(&mut tx, &responses).await?;
+        tx.commit().await?;
+    }
+    Ok(id)
+}
+
+/// Runs `argine bench census-export` on `campaign` in a child process and reads its figures.
+fn export_in_child(data: &Path, campaign: i64, format: &str, out: Option<&Path>) -> anyhow::Result<ExportFigures> {
+    let exe = std::env::current_exe().context("the argine executable")?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("--data-dir").arg(data).args([
+        "bench",
+        "census-export",
+        "--campaign",
+        &campaign.to_string(),
+        "--format",
+        format,
+    ]);
+    if let Some(out) = out {
+        cmd.arg("--out").arg(out);
+    }
+    let output = cmd.output().context("running the export process")?;
+    if !output.status.success() {
+        bail!("the {format} export failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(line.trim()).with_context(|| format!("the {format} export printed {line}"))
+}
+
+/// CPU time used by this process so far (user and system, all threads), from
+/// `/proc/self/stat` in clock ticks of 1/100 s (0 where /proc is missing).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    let Some((_, rest)) = stat.rsplit_once(')') else { return 0.0 };
+    let ticks: u64 = rest.split_whitespace().skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum();
+    ticks as f64 / 100.0
+}
+
+/// The peak resident memory of this process (`VmHWM`, KiB; 0 where /proc is missing).
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `argine bench census-export`: one export of a campaign, as the download handlers write it;
+/// prints its figures as one JSON line.
+pub async fn export_one(cfg: &Config, campaign: i64, format: &str, out: Option<&Path>) -> anyhow::Result<()> {
+    use argine_web::census::export::{self, Format, Request};
+    let format = match format {
+        "csv" => Format::Csv { sheet: 0 },
+        "xlsx" => Format::Xlsx,
+        "json" => Format::Json,
+        other => bail!("--format {other}: csv, xlsx or json"),
+    };
+    let db = crate::startup::open_db(cfg).await?;
+    let mut conn = db.pool().acquire().await?;
+    let c = census::campaign(&mut conn, campaign).await.with_context(|| format!("campaign {campaign}"))?;
+    let v = census::version(&mut conn, c.form_version_id).await?;
+    let versions = census::versions(&mut conn, v.form_id).await?.into_iter().map(|v| (v.id, v.version)).collect();
+    drop(conn);
+    let form = argine_web::census::forms::definition(&v).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let started = Instant::now();
+    let mut exported = export::write(
+        &db,
+        Request { campaign_id: campaign, form, labels: None, format, versions },
+        &std::env::temp_dir(),
+    )
+    .await?;
+    let seconds = secs(started.elapsed());
+    let peak_rss_kib = peak_rss_kib();
+    if let Some(out) = out {
+        let mut file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+        std::io::copy(&mut exported.file, &mut file)?;
+    }
+    db.close().await;
+    let figures = ExportFigures {
+        format: format.code().to_owned(),
+        responses: exported.responses,
+        seconds,
+        bytes: exported.bytes,
+        peak_rss_kib,
+    };
+    println!("{}", serde_json::to_string(&figures)?);
+    Ok(())
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    // Nearest rank; the lengths here are far below 2^52.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// The results as a Markdown table (measure, result, target).
+pub fn table(r: &Report) -> String {
+    let rate = r.submissions as f64 / r.submit_seconds.max(1e-9);
+    let lat = &r.page_latencies;
+    let mut rows = vec![
+        (
+            format!("submissions, {}-question form, {} clients (POST /risposta/…/invia)", r.questions, r.clients),
+            format!(
+                "{}/s ({} in {:.2} s; {:.1} cores busy)",
+                thousands(rate.round() as u64),
+                thousands(r.submissions as u64),
+                r.submit_seconds,
+                r.submit_cpu_seconds / r.submit_seconds.max(1e-9)
+            ),
+            "≥ 1,000/s".to_owned(),
+        ),
+        (
+            format!("form page, {} clients (GET /risposta/…/pagina/n, 25 questions)", r.page_clients),
+            format!(
+                "p50 {}, p99 {}, max {}; {}/s over {} requests; {:.1} cores busy",
+                ms(percentile(lat, 50.0)),
+                ms(percentile(lat, 99.0)),
+                ms(lat.last().copied().unwrap_or_default()),
+                thousands((lat.len() as f64 / r.page_seconds.max(1e-9)).round() as u64),
+                thousands(lat.len() as u64),
+                r.page_cpu_seconds / r.page_seconds.max(1e-9)
+            ),
+            "p99 < 20 ms".to_owned(),
+        ),
+        (
+            format!(
+                "load {} submitted responses, {}-column form (add_responses)",
+                thousands(r.responses as u64),
+                r.export_columns
+            ),
+            format!("{:.1} s; database {}", r.load_seconds, mb(r.database_bytes)),
+            "—".to_owned(),
+        ),
+    ];
+    for e in &r.exports {
+        let target = match e.format.as_str() {
+            "csv" => "< 30 s, bounded memory",
+            "xlsx" => "< 120 s, bounded memory",
+            _ => "bounded memory",
+        };
+        let what = match e.format.as_str() {
+            "csv" => format!("CSV export (main sheet, {} columns)", r.export_columns),
+            "xlsx" => "XLSX export (main sheet and repeat sheet)".to_owned(),
+            _ => "JSON export".to_owned(),
+        };
+        rows.push((
+            format!("{what}, {} responses", thousands(e.responses as u64)),
+            format!("{:.1} s, {}, peak RSS {:.0} MiB", e.seconds, mb(e.bytes), e.peak_rss_kib as f64 / 1024.0),
+            target.to_owned(),
+        ));
+    }
+    let mut out = String::from("| measure | result | target |\n|---|---|---|\n");
+    for (m, res, t) in rows {
+        out.push_str(&format!("| {m} | {res} | {t} |\n"));
+    }
+    out
+}
