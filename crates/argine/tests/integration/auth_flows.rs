@@ -3,7 +3,9 @@ use argine_storage::accounts::{self, UserStatus};
 
 #[tokio::test]
 async fn ten_wrong_passwords_slow_then_lock_and_email_recovers() {
-    let app = spawn().await;
+    // A base delay of a minute: with the default second, a loaded machine could reach the next
+    // request after the wait had already run out (the test resets the wait itself).
+    let app = spawn_with(|c| c.login.throttle_base_seconds = 60).await;
     let viewer = app.account("viewer").clone();
     let c = app.client();
     let user_id = {

@@ -149,8 +149,10 @@ pub async fn submit(
         throttle::record_failure(&state.db, &address_key, ADDRESS_WINDOW_SECS).await?;
         let failures = user.failed_logins + 1;
         let delay = throttle_delay(failures, state.config.throttle_base_secs);
+        // The wait runs from the refusal, not from the request: the hash check takes time.
+        let until = if delay > 0 { now() + delay } else { 0 };
         let mut tx = state.db.begin().await?;
-        accounts::record_failure(&mut tx, user.id, if delay > 0 { t + delay } else { 0 }).await?;
+        accounts::record_failure(&mut tx, user.id, until).await?;
         if failures >= LOCK_AFTER && user.status == UserStatus::Active {
             accounts::set_status(&mut tx, user.id, UserStatus::Locked).await?;
             sessions::delete_all_for_user(&mut tx, user.id).await?;
