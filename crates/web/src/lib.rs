@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod census;
+mod download;
 pub mod error;
 pub mod i18n;
 pub mod mail;
@@ -65,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/nuova", get(census::create::new))
         .route("/censimento/campagne/{id}", get(census::campaigns::detail))
         .route("/censimento/campagne/{id}/comuni", get(census::campaigns::comuni))
+        .route("/censimento/campagne/{id}/comuni.csv", get(census::campaigns::comuni_csv))
+        .route("/censimento/campagne/{id}/comuni.xlsx", get(census::campaigns::comuni_xlsx))
         .route("/censimento/campagne/{id}/comuni/{invitation}/riapri", post(census::campaigns::reopen))
         .route("/censimento/campagne/{id}/comuni/{invitation}", get(census::follow::invitation))
         .route("/censimento/campagne/{id}/comuni/{invitation}/contatti", post(census::follow::add_contact))
@@ -111,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/census/form-versions/{id}", get(census::api::form_version))
         .route("/api/v1/census/campaigns", get(census::api::campaigns))
         .route("/api/v1/census/campaigns/{id}/summary", get(census::api::campaign_summary))
+        .route("/api/v1/census/campaigns/{id}/responses", get(census::api::campaign_responses))
         .route("/api/v1/territory/summary", get(territory::api::summary))
         .route("/api/v1/territory/comuni", get(territory::api::search))
         .route("/api/v1/territory/comuni/{code}", get(territory::api::comune))

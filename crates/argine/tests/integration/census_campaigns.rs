@@ -410,6 +410,55 @@ async fn the_secretariat_creates_a_campaign_with_addresses_and_follows_it_up() {
     assert!(page.contains("Compila entro venerdì") && page.contains("Compilazione promessa"), "{page}");
     let r = app.post(&sec, &format!("{inv_page}/contatti"), &[("channel", "fax"), ("outcome", "promised")]).await;
     assert_eq!(r.status(), 400);
+    // A note that a spreadsheet would run as a formula, on another Comune.
+    let sg_page = format!("/censimento/campagne/{id}/comuni/{}", sg.id);
+    let r = app
+        .post(
+            &sec,
+            &format!("{sg_page}/contatti"),
+            &[("channel", "pec"), ("outcome", "no_answer"), ("note", "=HYPERLINK(\"x\")")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    // The follow-up list shows the last contact and downloads as CSV and XLSX, audited.
+    let page = app.get(&sec, &format!("/censimento/campagne/{id}/comuni")).await.text().await.unwrap();
+    assert!(page.contains("Compilazione promessa") && page.contains("comuni.xlsx?stato=da-sollecitare"), "{page}");
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/comuni.csv?stato=da-sollecitare")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+    let text = r.text().await.unwrap();
+    let mut csv =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
+    let headers: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(headers[0], "Codice ISTAT");
+    let csv_rows: Vec<Vec<String>> = csv.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    assert_eq!(csv_rows.len(), expected, "nobody has answered yet");
+    let row = csv_rows.iter().find(|r| r[0] == "071051").unwrap();
+    assert_eq!(row[1], "San Severo");
+    assert!(row.contains(&"protocollo@pec.comune.sansevero.fg.it".to_owned()), "{row:?}");
+    assert!(row.contains(&"Compilazione promessa".to_owned()) && row.contains(&"Compila entro venerdì".to_owned()));
+    let row = csv_rows.iter().find(|r| r[0] == "071046").unwrap();
+    assert!(row.contains(&"'=HYPERLINK(\"x\")".to_owned()), "no formula reaches a spreadsheet: {row:?}");
+    let r = app.get(&sec, &format!("/censimento/campagne/{id}/comuni.xlsx?stato=da-sollecitare")).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let sheet = {
+        use calamine::Reader as _;
+        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        wb.worksheet_range(&name).unwrap()
+    };
+    let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(cells[0], headers);
+    assert_eq!(&cells[1..], &csv_rows[..], "the XLSX holds the same rows");
+    let reads = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter { action: Some("census_contacts.read".into()), limit: 5, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 2);
+    assert!(reads.iter().all(|e| e.personal && e.record_id == id.to_string()));
     // Another campaign's invitation is not reachable under this one.
     assert_eq!(app.get(&sec, &format!("/censimento/campagne/{}/comuni/{}", id + 1, ss.id)).await.status(), 404);
 
@@ -424,4 +473,77 @@ async fn the_secretariat_creates_a_campaign_with_addresses_and_follows_it_up() {
     drop(conn);
     let r = app.post(&sec, &format!("/censimento/campagne/{id}/chiudi"), &[]).await;
     assert_eq!(r.status(), 409);
+}
+
+/// A read token of the secretariat pages through every submitted response; the pages together
+/// are the JSON export; other tokens are refused; each page is an audited personal read.
+#[tokio::test]
+async fn the_responses_api_pages_through_the_campaign_for_a_read_token_of_the_secretariat() {
+    use argine_domain::auth::token;
+    let app = spawn().await;
+    let out = argine::demo::seed_synthetic_census(&app.state).await.unwrap();
+    let id = out.campaign_id;
+    let secret = token::new_secret("argn_");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let sec =
+        argine_storage::accounts::find_by_email(&mut conn, &app.account("secretariat").email).await.unwrap().unwrap();
+    argine_storage::tokens::create(
+        &mut conn,
+        sec.id,
+        "analisi",
+        &token::digest(&secret),
+        "read",
+        argine_storage::now() + 86_400,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let http = reqwest::Client::new();
+    let get = |q: String, tok: String| {
+        let http = http.clone();
+        let url = format!("{}/api/v1/census/campaigns/{id}/responses{q}", app.url);
+        async move { http.get(url).bearer_auth(tok).send().await.unwrap() }
+    };
+    // The administrator's token: the census responses are not theirs to read.
+    assert_eq!(get(String::new(), app.creds.api_token.clone()).await.status(), 403);
+    let r = get("?limit=501".into(), secret.clone()).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("compreso tra 1 e 500"), "an Italian problem by default");
+
+    let mut all = Vec::new();
+    let mut after = String::new();
+    let mut pages = 0;
+    loop {
+        let r = get(format!("?limit=500&after={after}"), secret.clone()).await;
+        assert_eq!(r.status(), 200);
+        let page: serde_json::Value = r.json().await.unwrap();
+        pages += 1;
+        all.extend(page["responses"].as_array().unwrap().iter().cloned());
+        match page["next_after"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!((all.len(), pages), (3851, 8));
+    let sec_web = app.login_as("secretariat").await;
+    let export: Vec<serde_json::Value> =
+        app.get(&sec_web, &format!("/censimento/campagne/{id}/risposte.json")).await.json().await.unwrap();
+    assert_eq!(all, export, "the API's pages are the JSON export");
+    // Labels in English where the form has them, Italian otherwise.
+    let page: serde_json::Value = get("?limit=50&values=labels".into(), secret.clone()).await.json().await.unwrap();
+    let i = page["responses"].as_array().unwrap().iter().position(|r| r["answers"]["A3"].is_string()).unwrap();
+    assert_ne!(page["responses"][i]["answers"]["A3"], export[i]["answers"]["A3"], "a label, not the code");
+
+    let reads = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("census_responses.read".into()),
+            limit: 20,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(reads.iter().filter(|e| e.details.contains("\"via\":\"api\"")).count(), 9);
+    assert!(reads.iter().all(|e| e.personal && e.actor_user_id == Some(sec.id)));
 }

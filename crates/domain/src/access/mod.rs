@@ -99,13 +99,17 @@ pub enum Action {
     ViewCensus,
     /// Import and publish questionnaires, run campaigns (the national secretariat).
     ManageCensus,
+    /// Read the census responses one by one — exports, the responses API: they name the
+    /// Comuni's referents and their contacts (personal data, audited). A read: a read-scoped
+    /// API token of the secretariat may do it.
+    ViewCensusResponses,
     /// Fill in the census questionnaire of a Comune through one's account (the Comune's
     /// referent), on `Resource::Territory` of that Comune.
     AnswerCensus,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -122,6 +126,7 @@ impl Action {
         Self::ManageNetwork,
         Self::ViewCensus,
         Self::ManageCensus,
+        Self::ViewCensusResponses,
         Self::AnswerCensus,
     ];
 

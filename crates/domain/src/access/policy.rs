@@ -115,6 +115,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Referent, A::ViewCensus, S::Any),
     (R::Viewer, A::ViewCensus, S::Any),
     (R::Secretariat, A::ManageCensus, S::National),
+    (R::Secretariat, A::ViewCensusResponses, S::National),
     // A Comune's referent answers its census questionnaires through the account.
     (R::Referent, A::AnswerCensus, S::Jurisdiction),
     // The audit log and the job queue are system-wide: national administrators only.

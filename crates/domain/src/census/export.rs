@@ -24,9 +24,7 @@ pub enum Values<'l> {
 }
 
 /// Neutralises what a spreadsheet would read as a formula.
-pub fn escape_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
-}
+pub use crate::sheet::safe_cell as escape_cell;
 
 /// The exported columns of a scope (the top level or one repeat): leaf questions, in order,
 /// without groups, nested repeats or notes.

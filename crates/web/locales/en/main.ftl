@@ -192,6 +192,7 @@ error-title-415 = Unsupported format
 error-title-429 = Too many requests
 error-title-500 = Service error
 error-400 = The request is not valid. Check what you entered and try again.
+api-page-limit = The number of responses per page (limit) must be between 1 and 500.
 error-401 = You need to sign in to continue.
 error-403 = You do not have permission to see this page. If you think this is a mistake, contact your organisation's administrator.
 error-404 = The page you are looking for does not exist or has moved.

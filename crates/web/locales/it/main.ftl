@@ -192,6 +192,7 @@ error-title-415 = Formato non supportato
 error-title-429 = Troppe richieste
 error-title-500 = Errore del servizio
 error-400 = La richiesta non è valida. Controlla i dati inseriti e riprova.
+api-page-limit = Il numero di risposte per pagina (limit) deve essere compreso tra 1 e 500.
 error-401 = Per continuare devi accedere.
 error-403 = Non hai i permessi per vedere questa pagina. Se pensi che sia un errore, contatta l'amministratore della tua organizzazione.
 error-404 = La pagina che cerchi non esiste o è stata spostata.

@@ -29,6 +29,7 @@ use utoipa::{OpenApi, ToSchema};
         crate::census::api::form_version,
         crate::census::api::campaigns,
         crate::census::api::campaign_summary,
+        crate::census::api::campaign_responses,
         crate::territory::api::summary,
         crate::territory::api::search,
         crate::territory::api::comune,
@@ -52,7 +53,9 @@ use utoipa::{OpenApi, ToSchema};
         crate::census::api::FormDefinitionOut,
         crate::census::api::CampaignOut,
         crate::census::api::CampaignSummaryOut,
-        crate::census::api::RegionProgressOut
+        crate::census::api::RegionProgressOut,
+        crate::census::api::ResponsesPageOut,
+        crate::census::export::JsonResponse
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

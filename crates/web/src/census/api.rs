@@ -204,3 +204,78 @@ pub async fn campaigns(State(state): State<AppState>, ctx: RequestCtx, user: Api
             .collect::<Vec<_>>(),
     ))
 }
+
+/// Query of the responses endpoint.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ResponsesQuery {
+    /// The ISTAT code of the last Comune of the previous page (`next_after` of that page);
+    /// empty for the first page.
+    after: String,
+    /// Responses per page, 1 to 500 (default 100).
+    limit: Option<i64>,
+    /// `labels` for choice labels in `lang` (or the form's default language), codes otherwise.
+    values: String,
+    /// Form language code for labels, e.g. `it` or `en`.
+    lang: String,
+}
+
+/// One page of a campaign's submitted responses, by ISTAT code of the Comune.
+#[derive(Serialize, ToSchema)]
+pub struct ResponsesPageOut {
+    campaign_id: i64,
+    responses: Vec<super::export::JsonResponse>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next_after: Option<String>,
+}
+
+/// The most responses one page may hold.
+const MAX_PAGE: i64 = 500;
+
+#[utoipa::path(get, path = "/api/v1/census/campaigns/{id}/responses", tag = "census",
+    params(("id" = i64, Path, description = "Campaign id"), ResponsesQuery),
+    responses((status = 200, body = ResponsesPageOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn campaign_responses(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ResponsesQuery>,
+) -> WebResult<Response> {
+    use argine_domain::census::export::{Labeller, Values};
+    // The answers name the Comune's referents and their contacts: the secretariat only.
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensusResponses, &Resource::Census).await?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        tracing::info!(limit, "census responses API: page size out of range");
+        return Err(WebError::BadRequest("api-page-limit"));
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    let c = census::campaign(&mut conn, id).await?;
+    let v = census::version(&mut conn, c.form_version_id).await?;
+    let versions = census::versions(&mut conn, v.form_id).await?.into_iter().map(|v| (v.id, v.version)).collect();
+    let page = census::submitted_page(&mut conn, id, &q.after, limit).await?;
+    drop(conn);
+    let form = definition(&v)?;
+    let lang = form.language_for(if q.lang.is_empty() { "it" } else { &q.lang });
+    let values = if q.values == "labels" { Values::Labels(&lang) } else { Values::Codes };
+    let labeller = Labeller::new(&form);
+    let responses = page
+        .iter()
+        .map(|r| super::export::JsonResponse::new(r, &labeller, values, &versions))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("census responses API: {e}")))?;
+    let next_after = (usize::try_from(limit).is_ok_and(|l| page.len() == l))
+        .then(|| page.last().map(|r| r.comune_code.clone()))
+        .flatten();
+    crate::auth::audit_personal_read(
+        &state,
+        &ctx,
+        (user.user.id, &user.user.email),
+        ("census_responses", id.to_string()),
+        serde_json::json!({"responses": responses.len(), "after": q.after, "via": "api"}),
+    )
+    .await?;
+    Ok(json(ResponsesPageOut { campaign_id: id, responses, next_after }))
+}

@@ -12,6 +12,7 @@ use argine_storage::census::{self, Campaign, Progress};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use std::collections::HashMap;
 
 pub struct CampaignRow {
     pub id: i64,
@@ -78,6 +79,7 @@ struct DetailPage {
     regions: Vec<ProgressRow>,
     id: i64,
     can_export: bool,
+    can_manage: bool,
     is_open: bool,
     created: bool,
     imported: Option<String>,
@@ -144,7 +146,9 @@ pub async fn detail(
         },
         regions,
         id: c.id,
-        can_export: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        can_export: argine_domain::access::authorize(&user.actor, Action::ViewCensusResponses, &Resource::Census)
+            .is_allowed(),
+        can_manage: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         is_open: c.status == "open",
         created: !q.creata.is_empty(),
         imported: q.importate.parse::<usize>().ok().map(|n| tr.t1("census-import-done", "count", n)),
@@ -185,9 +189,20 @@ pub struct InvitationRow {
     pub code: String,
     pub name: String,
     pub province: String,
+    pub region: String,
     pub status: String,
     pub pec: String,
     pub email: String,
+    pub last_contact: Option<LastContact>,
+}
+
+/// The newest entry of a Comune's contact log, as shown.
+#[derive(Default)]
+pub struct LastContact {
+    pub when: String,
+    pub channel: String,
+    pub outcome: String,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -217,21 +232,56 @@ pub async fn comuni(
 ) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
     let tr = Tr::new(ctx.lang);
+    let sel = follow_up(&state, &tr, id, &q).await?;
+    render(ComuniPage {
+        chrome: Chrome::for_user(&state, &ctx, &user),
+        id,
+        name: sel.campaign.name,
+        statuses: ["da-sollecitare", "in-corso", "inviati", "tutti"]
+            .into_iter()
+            .map(|s| (s, tr.t(&format!("census-filter-{s}"))))
+            .collect(),
+        stato: sel.stato,
+        regione: q.regione,
+        regions: sel.regions,
+        rows: sel.rows,
+        can_reopen: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        message: (!q.riaperto.is_empty()).then(|| tr.t("census-reopened")),
+        error: None,
+    })
+}
+
+/// The Comuni that a follow-up list shows, with what filters it used.
+struct FollowUp {
+    campaign: census::Campaign,
+    /// The status filter as applied (the default when the query named none or an unknown one).
+    stato: String,
+    /// Regions of the campaign's universe as (code, name), by name.
+    regions: Vec<(String, String)>,
+    rows: Vec<InvitationRow>,
+}
+
+/// The campaign's Comuni filtered by status and region, each with its addresses and the last
+/// entry of its contact log: the list page and its export are the same rows.
+async fn follow_up(state: &AppState, tr: &Tr, id: i64, q: &ComuniQuery) -> WebResult<FollowUp> {
     let mut conn = state.db.pool().acquire().await?;
-    let c = census::campaign(&mut conn, id).await?;
+    let campaign = census::campaign(&mut conn, id).await?;
     let all = census::invitations(&mut conn, id).await?;
+    let last: HashMap<i64, census::Contact> =
+        census::last_contacts(&mut conn, id).await?.into_iter().map(|k| (k.invitation_id, k)).collect();
     drop(conn);
     let stato = match q.stato.as_str() {
         "in-corso" | "inviati" | "tutti" => q.stato.clone(),
         _ => "da-sollecitare".to_owned(),
     };
     let territory = state.territory();
+    let region_name = |code: &str| territory.region(code).map_or_else(|| code.to_owned(), |r| r.name.clone());
     let mut regions: Vec<(String, String)> = all
         .iter()
         .map(|i| i.region_code.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .map(|code| (territory.region(&code).map_or_else(|| code.clone(), |r| r.name.clone()), code))
+        .map(|code| (region_name(&code), code))
         .map(|(name, code)| (code, name))
         .collect();
     regions.sort_by(|a, b| a.1.cmp(&b.1));
@@ -252,30 +302,102 @@ pub async fn comuni(
                 province: territory
                     .province(&i.province_code)
                     .map_or_else(|| i.province_code.clone(), |p| p.sigla.clone()),
+                region: region_name(&i.region_code),
                 status: tr.t(status),
                 pec: i.pec.clone().unwrap_or_default(),
                 email: i.email.clone().unwrap_or_default(),
+                last_contact: last.get(&i.id).map(|k| LastContact {
+                    when: tr.datetime(k.created_at),
+                    channel: tr.t(&format!("census-contact-channel-{}", k.channel)),
+                    outcome: tr.t(&format!("census-contact-outcome-{}", k.outcome)),
+                    note: k.note.clone(),
+                }),
                 code: i.comune_code,
                 name: i.comune_name,
             }
         })
         .collect();
-    render(ComuniPage {
-        chrome: Chrome::for_user(&state, &ctx, &user),
-        id,
-        name: c.name,
-        statuses: ["da-sollecitare", "in-corso", "inviati", "tutti"]
-            .into_iter()
-            .map(|s| (s, tr.t(&format!("census-filter-{s}"))))
-            .collect(),
-        stato,
-        regione: q.regione,
-        regions,
-        rows,
-        can_reopen: argine_domain::access::authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
-        message: (!q.riaperto.is_empty()).then(|| tr.t("census-reopened")),
-        error: None,
-    })
+    Ok(FollowUp { campaign, stato, regions, rows })
+}
+
+/// The follow-up list as a table to call from or to merge into letters: the rows of the page
+/// with its filters, with region, ISTAT code and the last contact in full. The contact log's
+/// notes may name the Comune's staff: the export is audited as a read of personal data.
+pub async fn comuni_export(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+    q: &ComuniQuery,
+    format: crate::download::TableFormat,
+) -> WebResult<Response> {
+    use argine_domain::sheet::safe_cell;
+    check(state, ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
+    let tr = Tr::new(ctx.lang);
+    let sel = follow_up(state, &tr, id, q).await?;
+    let header = [
+        "census-export-istat",
+        "census-comune",
+        "census-province",
+        "census-region",
+        "census-status",
+        "census-export-pec",
+        "census-export-email",
+        "census-export-last-contact",
+        "census-contact-channel",
+        "census-contact-outcome",
+        "census-contact-note",
+    ];
+    let mut rows = vec![header.iter().map(|h| tr.t(h)).collect::<Vec<_>>()];
+    let n = sel.rows.len();
+    for r in sel.rows {
+        let k = r.last_contact.unwrap_or_default();
+        rows.push(vec![
+            r.code,
+            safe_cell(&r.name),
+            r.province,
+            r.region,
+            r.status,
+            safe_cell(&r.pec),
+            safe_cell(&r.email),
+            k.when,
+            k.channel,
+            k.outcome,
+            safe_cell(&k.note),
+        ]);
+    }
+    crate::auth::audit_personal_read(
+        state,
+        ctx,
+        (user.user.id, user.label()),
+        ("census_contacts", id.to_string()),
+        serde_json::json!({"comuni": n, "stato": sel.stato, "regione": q.regione, "format": format!("{format:?}")}),
+    )
+    .await?;
+    let stem = format!("campagna-{id}-comuni-{}", sel.stato);
+    crate::download::table(format, &stem, &tr.t("census-comuni-title"), rows)
+}
+
+/// The follow-up list as CSV.
+pub async fn comuni_csv(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ComuniQuery>,
+) -> WebResult<Response> {
+    comuni_export(&state, &ctx, &user, id, &q, crate::download::TableFormat::Csv).await
+}
+
+/// The follow-up list as XLSX.
+pub async fn comuni_xlsx(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ComuniQuery>,
+) -> WebResult<Response> {
+    comuni_export(&state, &ctx, &user, id, &q, crate::download::TableFormat::Xlsx).await
 }
 
 /// Reopens a Comune's submitted response, with the reason written in the audit log; the Comune

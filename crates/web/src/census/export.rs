@@ -208,16 +208,51 @@ impl Sink for XlsxSink {
     }
 }
 
-/// One response in the JSON export.
-#[derive(serde::Serialize)]
-struct JsonResponse<'a> {
-    comune_istat: &'a str,
-    comune: &'a str,
+/// One response as the JSON export and the API give it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct JsonResponse {
+    /// ISTAT code of the Comune.
+    pub comune_istat: String,
+    pub comune: String,
     /// RFC 3339, UTC.
-    submitted_at: Option<String>,
-    form_version_id: i64,
-    form_version: Option<&'a str>,
-    answers: &'a Answers,
+    pub submitted_at: Option<String>,
+    pub form_version_id: i64,
+    pub form_version: Option<String>,
+    /// The answers by question name, with choice codes or labels; repeats as arrays of objects.
+    #[schema(value_type = Object)]
+    pub answers: Answers,
+}
+
+impl JsonResponse {
+    /// A stored response with its choices as `values` asks.
+    ///
+    /// # Errors
+    /// The stored answers are not readable.
+    pub fn new(
+        r: &SubmittedResponse,
+        labeller: &Labeller<'_>,
+        values: Values<'_>,
+        versions: &HashMap<i64, String>,
+    ) -> Result<Self, ExportError> {
+        use time::format_description::well_known::Rfc3339;
+        let stored = parse(r)?;
+        // Codes: the stored answers themselves, not a copy.
+        let relabelled = match labeller.answers(&stored, values) {
+            std::borrow::Cow::Owned(a) => Some(a),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        Ok(Self {
+            comune_istat: r.comune_code.clone(),
+            comune: r.comune_name.clone(),
+            submitted_at: r
+                .submitted_at
+                .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+                .and_then(|t| t.format(&Rfc3339).ok()),
+            form_version_id: r.form_version_id,
+            form_version: versions.get(&r.form_version_id).cloned(),
+            answers: relabelled.unwrap_or(stored),
+        })
+    }
 }
 
 /// A JSON array written one response at a time: `[`, the objects separated by commas and
@@ -228,25 +263,12 @@ fn json<W: Write>(
     pages: &mut tokio::sync::mpsc::Receiver<Vec<SubmittedResponse>>,
     out: &mut W,
 ) -> Result<usize, ExportError> {
-    use time::format_description::well_known::Rfc3339;
     let labeller = Labeller::new(&req.form);
     let mut n = 0;
     out.write_all(b"[")?;
     while let Some(page) = pages.blocking_recv() {
         for r in &page {
-            let stored = parse(r)?;
-            let answers = labeller.answers(&stored, values);
-            let item = JsonResponse {
-                comune_istat: &r.comune_code,
-                comune: &r.comune_name,
-                submitted_at: r
-                    .submitted_at
-                    .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
-                    .and_then(|t| t.format(&Rfc3339).ok()),
-                form_version_id: r.form_version_id,
-                form_version: req.versions.get(&r.form_version_id).map(String::as_str),
-                answers: &answers,
-            };
+            let item = JsonResponse::new(r, &labeller, values, &req.versions)?;
             out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
             serde_json::to_writer(&mut *out, &item).map_err(ExportError::Json)?;
             n += 1;
@@ -278,7 +300,7 @@ async fn export(
     q: &ExportQuery,
     format: Format,
 ) -> WebResult<(String, Exported)> {
-    check(state, ctx, &user.actor, user.label(), Action::ManageCensus, &Resource::Census).await?;
+    check(state, ctx, &user.actor, user.label(), Action::ViewCensusResponses, &Resource::Census).await?;
     let mut conn = state.db.pool().acquire().await?;
     let c = census::campaign(&mut conn, id).await?;
     let v = census::version(&mut conn, c.form_version_id).await?;

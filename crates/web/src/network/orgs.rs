@@ -18,7 +18,6 @@ use argine_storage::orgs::{self, Contacts, NewOrganisation, Organisation};
 use argine_storage::{StorageError, audit};
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -630,16 +629,14 @@ pub async fn export_csv(State(state): State<AppState>, ctx: RequestCtx, user: Cu
     check(&state, &ctx, &user.actor, user.label(), Action::ViewOrganisations, &Resource::Organisations).await?;
     let tr = Tr::new(ctx.lang);
     let t = state.territory();
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-    let io = |e: csv::Error| WebError::Internal(e.into());
-    w.write_record(super::import::COLUMNS).map_err(io)?;
+    let mut rows = vec![super::import::COLUMNS.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()];
     for o in orgs::list(&state.db).await? {
         if !authorize(&user.actor, Action::ViewOrganisations, &org_resource(&o)).is_allowed() {
             continue;
         }
         let c = &o.contacts;
         let s = |v: &Option<String>| argine_domain::sheet::safe_cell(v.as_deref().unwrap_or(""));
-        w.write_record([
+        rows.push(vec![
             argine_domain::sheet::safe_cell(&o.name),
             o.org_type.code().to_owned(),
             jurisdiction_input(&t, &tr, &o.jurisdiction),
@@ -649,16 +646,7 @@ pub async fn export_csv(State(state): State<AppState>, ctx: RequestCtx, user: Cu
             s(&c.address),
             s(&c.website),
             s(&c.ipa_code),
-        ])
-        .map_err(io)?;
+        ]);
     }
-    let bytes = w.into_inner().map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"organizzazioni.csv\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::download::table(crate::download::TableFormat::Csv, "organizzazioni", "organizzazioni", rows)
 }

@@ -1,0 +1,54 @@
+//! Small tables as downloads: CSV as Excel opens it in Italy (UTF-8 with BOM, `;`) or XLSX.
+//! The caller passes cells already neutralised against formulas
+//! ([`argine_domain::sheet::safe_cell`]) where they hold what users typed.
+
+use crate::error::{WebError, WebResult};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// The two table formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Xlsx,
+}
+
+impl TableFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// `rows` (the first is the header) as a file named `stem.csv` or `stem.xlsx`; the XLSX has
+/// one sheet named `sheet`. Not cached: these tables hold contacts.
+///
+/// # Errors
+/// Only if the writer fails (an invalid sheet name).
+pub fn table(format: TableFormat, stem: &str, sheet: &str, rows: Vec<Vec<String>>) -> WebResult<Response> {
+    let (content_type, bytes) = match format {
+        TableFormat::Csv => {
+            let mut w = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
+            for r in &rows {
+                w.write_record(r).map_err(|e| WebError::Internal(e.into()))?;
+            }
+            ("text/csv; charset=utf-8", w.into_inner().map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?)
+        }
+        TableFormat::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            argine_reports::xlsx::write_workbook(&[(sheet.to_owned(), rows)])
+                .map_err(|e| WebError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.{}\"", format.extension())),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
