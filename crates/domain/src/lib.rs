@@ -2,7 +2,8 @@
 //!
 //! Everything here can be unit-tested in isolation: the one authorization function
 //! ([`access::authorize`]), organisation types and roles, the audit hash chain,
-//! password hashing, TOTP (RFC 6238), field encryption and parsed newtypes.
+//! password hashing, TOTP (RFC 6238), field encryption, parsed newtypes and the statistics
+//! engine of the census ([`stats`]).
 
 pub mod access;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod crypto;
 pub mod email;
 pub mod network;
 pub mod sheet;
+pub mod stats;
 pub mod territory;
 
 pub use email::Email;
