@@ -122,10 +122,10 @@ impl MacroArea {
 
 /// Population classes of Comuni (*classi di ampiezza demografica*).
 ///
-/// The five classes used in ANCI/Cittalia reporting on Comuni: small Comuni up to 5,000
-/// inhabitants (the legal threshold of *piccoli comuni*, L. 158/2017), then 5,001–20,000,
-/// 20,001–50,000, 50,001–100,000 and over 100,000. The InCaS 2021 report itself was not read,
-/// so these bounds are this project's choice, written down in `docs/STATISTICS.md`.
+/// Five classes: small Comuni up to 5,000 inhabitants (the legal threshold of *piccoli comuni*,
+/// L. 158/2017), then 5,001–20,000, 20,001–50,000, 50,001–100,000 and over 100,000. The InCaS
+/// 2021 report's own classes are not known (its text was not read), so these bounds are this
+/// project's choice, written down in `docs/STATISTICS.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PopClass {
     /// Up to 5,000 inhabitants.
@@ -195,6 +195,7 @@ pub enum Value {
 pub struct Unit {
     /// The six-digit ISTAT code of the comune.
     pub istat: String,
+    /// The region the comune lies in.
     pub region: RegionCode,
     /// The province (UTS) code, three digits.
     pub province: String,
@@ -246,10 +247,12 @@ impl Unit {
         self.values.get(name).unwrap_or(&Value::Missing)
     }
 
+    /// The macro-area of the unit's region.
     pub fn macro_area(&self) -> MacroArea {
         self.region.macro_area()
     }
 
+    /// The population class of the unit's population.
     pub fn pop_class(&self) -> PopClass {
         PopClass::of(self.population)
     }
@@ -334,14 +337,17 @@ impl Dataset {
         Ok(Self { units })
     }
 
+    /// The units, in the order given.
     pub fn units(&self) -> &[Unit] {
         &self.units
     }
 
+    /// Number of units.
     pub fn len(&self) -> usize {
         self.units.len()
     }
 
+    /// Whether there are no units.
     pub fn is_empty(&self) -> bool {
         self.units.is_empty()
     }

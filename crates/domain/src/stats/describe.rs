@@ -135,14 +135,17 @@ impl CountTable {
         Ok(Self { rows, cols, cells })
     }
 
+    /// The total of each row.
     pub fn row_totals(&self) -> Vec<u64> {
         self.cells.iter().map(|r| r.iter().sum()).collect()
     }
 
+    /// The total of each column.
     pub fn col_totals(&self) -> Vec<u64> {
         (0..self.cols.len()).map(|c| self.cells.iter().map(|r| r[c]).sum()).collect()
     }
 
+    /// The grand total.
     pub fn total(&self) -> u64 {
         self.cells.iter().flatten().sum()
     }
