@@ -231,3 +231,23 @@ fn post_stratified_total_matches_pandas() {
     // Nothing dropped: the strata cover the universe.
     assert_eq!(ours.strata.iter().map(|s| s.universe).sum::<u64>(), dataset().len() as u64);
 }
+
+#[test]
+fn published_crosstab_is_protected() {
+    use argine_domain::stats::disclosure::{Cell, Reason, SdcRules, protect, recoverable};
+    let data = dataset().respondents();
+    let t = describe::crosstab(&data, &Dimension::Group(Grouping::Region), &Dimension::Variable("alloggio".into()))
+        .unwrap();
+    let p = protect(&t, &SdcRules::default()).unwrap();
+    let grid = t.with_margins();
+    let mut primary = 0;
+    for (i, row) in p.cells.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            let sensitive = (1..3).contains(&grid[i][j]);
+            assert_eq!(matches!(cell, Cell::Suppressed(Reason::Primary)), sensitive, "cell ({i}, {j})");
+            primary += usize::from(sensitive);
+        }
+    }
+    assert!(primary > 0, "the fixture should have small cells");
+    assert!(recoverable(&p.suppressed()).unwrap().is_empty());
+}
