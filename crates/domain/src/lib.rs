@@ -13,6 +13,7 @@ pub mod census;
 pub mod crypto;
 pub mod email;
 pub mod network;
+pub mod report;
 pub mod sheet;
 pub mod stats;
 pub mod territory;

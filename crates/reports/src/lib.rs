@@ -3,4 +3,5 @@
 
 pub mod map;
 pub mod pdf;
+pub mod report;
 pub mod xlsx;

@@ -1,0 +1,68 @@
+//! Numbers as an Italian publication writes them: `10.000`, `48,7`, `48,7%`.
+
+/// An integer with `.` between thousands: `7904` → `7.904`; negative numbers keep their sign.
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A number with `digits` decimals, `,` as decimal separator and `.` between thousands
+/// (rounded half away from zero): `1234.56, 1` → `1.234,6`. Not finite → `–`.
+pub fn decimal(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return "–".to_owned();
+    }
+    let s = format!("{:.*}", digits, round_half_away(x, digits));
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let whole: i64 = whole.parse().unwrap_or(0);
+    let whole = int(whole);
+    let sign = if sign == "-" && (whole != "0" || frac.chars().any(|c| c != '0')) { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole},{frac}") }
+}
+
+/// A fraction as a percentage with one decimal: `0.48716` → `48,7%`.
+pub fn percent(fraction: f64) -> String {
+    format!("{}%", decimal(fraction * 100.0, 1))
+}
+
+/// `x` rounded to `digits` decimals, halves away from zero (`format!` alone rounds halves to
+/// even: 0.25 → 0.2).
+fn round_half_away(x: f64, digits: usize) -> f64 {
+    let scale = 10f64.powi(i32::try_from(digits).unwrap_or(i32::MAX));
+    (x * scale).round() / scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn italian_numbers() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(608), "608");
+        assert_eq!(int(7904), "7.904");
+        assert_eq!(int(10_000), "10.000");
+        assert_eq!(int(-1_234_567), "-1.234.567");
+        assert_eq!(decimal(48.7165, 1), "48,7");
+        assert_eq!(decimal(1234.56, 1), "1.234,6");
+        assert_eq!(decimal(0.25, 1), "0,3");
+        assert_eq!(decimal(-0.04, 1), "0,0");
+        assert_eq!(decimal(-2.5, 0), "-3");
+        assert_eq!(decimal(f64::NAN, 1), "–");
+        assert_eq!(percent(3851.0 / 7904.0), "48,7%");
+        assert_eq!(percent(62.0 / 150.0), "41,3%");
+        assert_eq!(percent(11.0 / 90.0), "12,2%");
+        assert_eq!(percent(1.0), "100,0%");
+    }
+}
