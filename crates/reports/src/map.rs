@@ -28,6 +28,9 @@ pub enum MapError {
     GeoJson(String),
     #[error("no area to draw")]
     Empty,
+    /// A proportional symbol with a negative or non-finite value, or a non-finite position.
+    #[error("symbol {0:?}: its value must be zero or more, and its position finite")]
+    Value(String),
 }
 
 fn mercator(lon: f64, lat: f64) -> (f64, f64) {
@@ -105,11 +108,19 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Renders `areas` coloured by `values` (areas without a value are grey).
-pub fn choropleth(areas: &[&Area], values: &HashMap<String, f64>, spec: &Choropleth<'_>) -> Result<String, MapError> {
-    if areas.is_empty() {
-        return Err(MapError::Empty);
-    }
+/// Where projected points land in a frame: `x = (x - minx) × scale + x0`, `y = (maxy - y) ×
+/// scale + y0` (north up).
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    minx: f64,
+    maxy: f64,
+    scale: f64,
+    x0: f64,
+    y0: f64,
+}
+
+/// The bounding box (minx, miny, maxx, maxy) of the areas' points, in projected units.
+fn bounds(areas: &[&Area]) -> (f64, f64, f64, f64) {
     let (mut minx, mut miny, mut maxx, mut maxy) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for a in areas {
         for p in a.polygons.iter().flatten().flatten() {
@@ -119,43 +130,66 @@ pub fn choropleth(areas: &[&Area], values: &HashMap<String, f64>, spec: &Choropl
             maxy = maxy.max(p.1);
         }
     }
+    (minx, miny, maxx, maxy)
+}
+
+impl Fit {
+    fn px(&self, p: (f64, f64)) -> (f64, f64) {
+        ((p.0 - self.minx) * self.scale + self.x0, (self.maxy - p.1) * self.scale + self.y0)
+    }
+}
+
+/// Appends the outline of `area` as one `<path>` (with its name as tooltip) to `g`, in whole
+/// pixels, dropping points that fall on the pixel of the previous one.
+fn write_area(g: &mut String, area: &Area, fit: &Fit) {
+    let _ = write!(g, "<path d=\"");
+    for ring in area.polygons.iter().flatten() {
+        let mut last: Option<(i64, i64)> = None;
+        let mut n = 0;
+        for p in ring {
+            let (x, y) = fit.px(*p);
+            #[expect(clippy::cast_possible_truncation, reason = "pixel coordinates of a bounded frame")]
+            let (px, py) = (x.round() as i64, y.round() as i64);
+            match last {
+                None => {
+                    let _ = write!(g, "M{px} {py}");
+                }
+                Some(l) if l == (px, py) => continue,
+                Some(l) => {
+                    let _ = write!(g, "l{} {}", px - l.0, py - l.1);
+                }
+            }
+            last = Some((px, py));
+            n += 1;
+        }
+        if n > 0 {
+            g.push('z');
+        }
+    }
+    let _ = write!(g, "\"><title>{}</title></path>", esc(&area.name));
+}
+
+/// Renders `areas` coloured by `values` (areas without a value are grey).
+///
+/// For reports, format the legend's class bounds the Italian way with
+/// [`crate::chart::NumberFormat`]: `format: &|x| NumberFormat::decimal(1).format(x)`.
+pub fn choropleth(areas: &[&Area], values: &HashMap<String, f64>, spec: &Choropleth<'_>) -> Result<String, MapError> {
+    if areas.is_empty() {
+        return Err(MapError::Empty);
+    }
+    let (minx, miny, maxx, maxy) = bounds(areas);
     let w = f64::from(spec.width.max(200));
     let scale = w / (maxx - minx).max(1e-9);
     let map_h = ((maxy - miny) * scale).ceil();
     let header = 40.0;
+    let fit = Fit { minx, maxy, scale, x0: 0.0, y0: header };
     let legend_h = 30.0 + 22.0 * (COLOURS.len() as f64 + 1.0);
     let total_h = header + map_h + legend_h + 30.0;
     let breaks = quintile_breaks(&areas.iter().filter_map(|a| values.get(&a.code).copied()).collect::<Vec<_>>());
     let mut groups: Vec<String> = vec![String::new(); COLOURS.len() + 1];
     for a in areas {
         let class = values.get(&a.code).map_or(COLOURS.len(), |x| class_of(*x, &breaks));
-        let g = &mut groups[class];
-        let _ = write!(g, "<path d=\"");
-        for ring in a.polygons.iter().flatten() {
-            let mut last: Option<(i64, i64)> = None;
-            let mut n = 0;
-            for p in ring {
-                #[expect(clippy::cast_possible_truncation, reason = "pixel coordinates of a bounded frame")]
-                let px = ((p.0 - minx) * scale).round() as i64;
-                #[expect(clippy::cast_possible_truncation, reason = "pixel coordinates of a bounded frame")]
-                let py = ((maxy - p.1) * scale + header).round() as i64;
-                match last {
-                    None => {
-                        let _ = write!(g, "M{px} {py}");
-                    }
-                    Some(l) if l == (px, py) => continue,
-                    Some(l) => {
-                        let _ = write!(g, "l{} {}", px - l.0, py - l.1);
-                    }
-                }
-                last = Some((px, py));
-                n += 1;
-            }
-            if n > 0 {
-                g.push('z');
-            }
-        }
-        let _ = write!(g, "\"><title>{}</title></path>", esc(&a.name));
+        write_area(&mut groups[class], a, &fit);
     }
     let mut s = String::with_capacity(groups.iter().map(String::len).sum::<usize>() + 4096);
     let _ = write!(
@@ -213,6 +247,190 @@ pub fn choropleth(areas: &[&Area], values: &HashMap<String, f64>, spec: &Choropl
     Ok(s)
 }
 
+/// Projects a longitude and latitude (degrees, WGS 84) into the units of [`Area::polygons`].
+pub fn project(lon: f64, lat: f64) -> (f64, f64) {
+    mercator(lon, lat)
+}
+
+/// One proportional symbol: a place and its value (e.g. an informal settlement and the number
+/// of people living there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Symbol {
+    /// Longitude and latitude in degrees (WGS 84).
+    pub lon: f64,
+    pub lat: f64,
+    /// Zero or more: the circle's area is proportional to it (0 draws nothing).
+    pub value: f64,
+    /// The place's name, the circle's tooltip.
+    pub label: String,
+}
+
+/// What to draw with [`proportional_symbols`].
+#[derive(Clone, Copy)]
+pub struct Symbols<'a> {
+    /// Prefix of the element ids (`ID-title`, `ID-desc`), unique on a page.
+    pub id: &'a str,
+    pub title: &'a str,
+    /// The SVG `<desc>`, for screen readers.
+    pub description: &'a str,
+    /// Heading of the size legend, e.g. "Persone negli insediamenti".
+    pub legend_title: &'a str,
+    /// Formats the values of the size legend and the tooltips (e.g. Italian separators through
+    /// [`crate::chart::NumberFormat`]).
+    pub format: &'a dyn Fn(f64) -> String,
+    /// Source note printed under the map.
+    pub source: &'a str,
+    pub width: u32,
+    /// The radius of the circle of the largest value, in user units.
+    pub max_radius: f64,
+}
+
+/// The circle fill: Okabe–Ito vermillion, half transparent so that overlaps show.
+const SYMBOL_FILL: &str = "#d55e00";
+
+/// The largest 1, 2 or 5 × 10ⁿ not above `x` (for `x > 0`).
+fn nice_floor(x: f64) -> f64 {
+    let power = 10f64.powf(x.log10().floor());
+    [5.0, 2.0, 1.0].into_iter().map(|m| m * power).find(|v| *v <= x * (1.0 + 1e-9)).unwrap_or(power)
+}
+
+/// The values of the size legend: a round value near the largest, and about a quarter and a
+/// sixteenth of it (circles of about half and a quarter of its radius).
+pub fn reference_values(max: f64) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) {
+        return Vec::new();
+    }
+    let top = nice_floor(max);
+    let mut out = vec![top];
+    for fraction in [4.0, 16.0] {
+        let v = nice_floor(top / fraction);
+        if out.last().is_some_and(|last| v < *last) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Renders circles whose areas are proportional to the symbols' values, over a light map of
+/// `base` (e.g. the regions), with a size legend of two or three reference circles. The
+/// largest circles are drawn first, so that small ones stay visible on top.
+///
+/// Errors: [`MapError::Empty`] without base areas, [`MapError::Value`] for a value that is
+/// negative or not finite, or a position that is not finite. No symbol (or all zero): the base
+/// map alone, without the size legend.
+pub fn proportional_symbols(base: &[&Area], symbols: &[Symbol], spec: &Symbols<'_>) -> Result<String, MapError> {
+    if base.is_empty() {
+        return Err(MapError::Empty);
+    }
+    for s in symbols {
+        if !(s.value.is_finite() && s.value >= 0.0 && s.lon.is_finite() && s.lat.is_finite()) {
+            return Err(MapError::Value(s.label.clone()));
+        }
+    }
+    let (minx, miny, maxx, maxy) = bounds(base);
+    let w = f64::from(spec.width.max(200));
+    let max_radius = if spec.max_radius.is_finite() { spec.max_radius.clamp(2.0, w / 8.0) } else { 20.0 };
+    let header = 40.0;
+    let margin = max_radius;
+    let scale = (w - 2.0 * margin) / (maxx - minx).max(1e-9);
+    let map_h = ((maxy - miny) * scale).ceil() + 2.0 * margin;
+    let fit = Fit { minx, maxy, scale, x0: margin, y0: header + margin };
+    let max = symbols.iter().map(|s| s.value).fold(0.0, f64::max);
+    let references = reference_values(max);
+    let legend_h = if references.is_empty() { 0.0 } else { 30.0 + 2.0 * max_radius + 10.0 };
+    let total_h = header + map_h + legend_h + 30.0;
+    let radius = |v: f64| if max > 0.0 { max_radius * (v / max).sqrt() } else { 0.0 };
+
+    let mut s = String::with_capacity(base.len() * 2048 + symbols.len() * 128 + 4096);
+    let id = spec.id;
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 {w} {total_h}\" width=\"{w}\" height=\"{total_h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{}\">",
+        crate::chart::svg::FONT_FAMILY
+    );
+    let _ = write!(s, "<title id=\"{id}-title\">{}</title>", esc(spec.title));
+    let _ = write!(s, "<desc id=\"{id}-desc\">{}</desc>", esc(spec.description));
+    let _ = write!(
+        s,
+        "<text x=\"0\" y=\"24\" font-size=\"18\" font-weight=\"600\" fill=\"#17324d\">{}</text>",
+        esc(spec.title)
+    );
+    s.push_str("<g class=\"base\" fill=\"#e9edf2\" stroke=\"#a9b7c6\" stroke-width=\"0.6\" stroke-linejoin=\"round\">");
+    for a in base {
+        write_area(&mut s, a, &fit);
+    }
+    s.push_str("</g>");
+
+    let mut order: Vec<&Symbol> = symbols.iter().filter(|s| s.value > 0.0).collect();
+    order.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| a.label.cmp(&b.label))
+            .then_with(|| a.lon.total_cmp(&b.lon))
+            .then_with(|| a.lat.total_cmp(&b.lat))
+    });
+    let _ = write!(
+        s,
+        "<g class=\"symbols\" fill=\"{SYMBOL_FILL}\" fill-opacity=\"0.62\" stroke=\"#ffffff\" stroke-width=\"0.8\">"
+    );
+    for sym in order {
+        let (x, y) = fit.px(project(sym.lon, sym.lat));
+        let _ = write!(
+            s,
+            "<circle class=\"symbol\" cx=\"{}\" cy=\"{}\" r=\"{}\"><title>{}: {}</title></circle>",
+            num(x),
+            num(y),
+            num(radius(sym.value)),
+            esc(&sym.label),
+            esc(&(spec.format)(sym.value))
+        );
+    }
+    s.push_str("</g>");
+
+    if !references.is_empty() {
+        // Nested circles standing on one base line, each with a leader line to its value.
+        let ly = header + map_h + 20.0;
+        let _ =
+            write!(s, "<text x=\"0\" y=\"{ly}\" font-size=\"13\" fill=\"#17324d\">{}</text>", esc(spec.legend_title));
+        let cx = max_radius + 4.0;
+        let base_y = ly + 12.0 + 2.0 * max_radius;
+        s.push_str("<g class=\"size-legend\">");
+        for v in &references {
+            let r = radius(*v);
+            let top = base_y - 2.0 * r;
+            let _ = write!(
+                s,
+                "<circle class=\"reference\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{SYMBOL_FILL}\" fill-opacity=\"0.15\" stroke=\"{SYMBOL_FILL}\" stroke-width=\"1\"/>\
+                 <line x1=\"{}\" y1=\"{t}\" x2=\"{}\" y2=\"{t}\" stroke=\"#5d7083\" stroke-width=\"0.6\" stroke-dasharray=\"2 2\"/>\
+                 <text class=\"reference-label\" x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#17324d\">{}</text>",
+                num(cx),
+                num(base_y - r),
+                num(r),
+                num(cx),
+                num(cx + max_radius + 12.0),
+                num(cx + max_radius + 16.0),
+                num(top + 4.0),
+                esc(&(spec.format)(*v)),
+                t = num(top),
+            );
+        }
+        s.push_str("</g>");
+    }
+    let _ = write!(
+        s,
+        "<text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#5d7083\">{}</text>",
+        total_h - 8.0,
+        esc(spec.source)
+    );
+    s.push_str("</svg>");
+    Ok(s)
+}
+
+/// A coordinate with at most two decimals (never `-0`).
+fn num(x: f64) -> String {
+    crate::chart::svg::n(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +475,101 @@ mod tests {
         let (_, y1) = mercator(12.0, 41.0);
         let (_, y2) = mercator(12.0, 46.0);
         assert!(y2 > y1);
+    }
+    fn symbols_spec<'a>(format: &'a dyn Fn(f64) -> String) -> Symbols<'a> {
+        Symbols {
+            id: "ins",
+            title: "Insediamenti informali",
+            description: "Persone per insediamento",
+            legend_title: "Persone",
+            format,
+            source: "Fonte: argine",
+            width: 500,
+            max_radius: 24.0,
+        }
+    }
+
+    #[test]
+    fn symbol_areas_are_proportional_and_the_largest_come_first() {
+        use crate::chart::testing::{class, num, parse, texts};
+        let areas = load_geojson(GEO, "istat").unwrap();
+        let refs: Vec<&Area> = areas.iter().collect();
+        let symbols = vec![
+            Symbol { lon: 10.5, lat: 45.5, value: 100.0, label: "Borgo <Mezzanone>".into() },
+            Symbol { lon: 11.5, lat: 45.5, value: 2_500.0, label: "Gran Ghetto".into() },
+            Symbol { lon: 11.0, lat: 45.2, value: 400.0, label: "Torretta".into() },
+            Symbol { lon: 11.2, lat: 45.8, value: 0.0, label: "Vuoto".into() },
+        ];
+        let fmt = |x: f64| crate::chart::NumberFormat::integer().format(x);
+        let spec = symbols_spec(&fmt);
+        let svg = proportional_symbols(&refs, &symbols, &spec).unwrap();
+        let doc = parse(&svg);
+        let circles = class(&doc, "symbol");
+        assert_eq!(circles.len(), 3, "a zero value draws nothing");
+        let radii: Vec<f64> = circles.iter().map(|c| num(c, "r")).collect();
+        assert!(radii.windows(2).all(|w| w[0] >= w[1]), "largest first: {radii:?}");
+        assert!((radii[0] - 24.0).abs() < 0.01);
+        for (r, v) in radii.iter().zip([2_500.0_f64, 400.0, 100.0]) {
+            assert!((r / radii[0] - (v / 2_500.0).sqrt()).abs() < 1e-3, "r ∝ √value: {radii:?}");
+        }
+        // East is right, north is up.
+        let gran_ghetto = num(&circles[0], "cx");
+        let borgo = &circles[2];
+        assert!(gran_ghetto > num(borgo, "cx"));
+        assert!(num(&circles[1], "cy") > num(borgo, "cy"), "Torretta (45.2°N) is south of Borgo (45.5°N)");
+        let tooltip = borgo.first_element_child().and_then(|t| t.text());
+        assert_eq!(tooltip, Some("Borgo <Mezzanone>: 100"));
+        assert_eq!(texts(&doc, "reference-label"), ["2.000", "500", "100"]);
+        let legend: Vec<f64> = class(&doc, "reference").iter().map(|c| num(c, "r")).collect();
+        for (r, v) in legend.iter().zip([2_000.0_f64, 500.0, 100.0]) {
+            assert!((r - 24.0 * (v / 2_500.0).sqrt()).abs() < 0.01, "{legend:?}");
+        }
+        assert_eq!(class(&doc, "base")[0].children().count(), 2);
+
+        let none = proportional_symbols(&refs, &[], &spec).unwrap();
+        let doc = parse(&none);
+        assert!(class(&doc, "symbol").is_empty() && class(&doc, "reference").is_empty());
+        let bad = Symbol { lon: 10.0, lat: 45.0, value: -1.0, label: "x".into() };
+        assert!(matches!(proportional_symbols(&refs, &[bad], &spec), Err(MapError::Value(_))));
+        let nan = Symbol { lon: f64::NAN, lat: 45.0, value: 1.0, label: "y".into() };
+        assert!(matches!(proportional_symbols(&refs, &[nan], &spec), Err(MapError::Value(_))));
+        assert!(matches!(proportional_symbols(&[], &symbols, &spec), Err(MapError::Empty)));
+    }
+
+    #[test]
+    fn reference_values_are_round_and_decreasing() {
+        assert_eq!(reference_values(2_500.0), vec![2_000.0, 500.0, 100.0]);
+        assert_eq!(reference_values(1_000.0), vec![1_000.0, 200.0, 50.0]);
+        assert_eq!(reference_values(7.0), vec![5.0, 1.0, 0.2]);
+        assert!(reference_values(0.0).is_empty());
+        assert!(reference_values(f64::NAN).is_empty());
+    }
+
+    #[test]
+    fn choropleth_of_provinces_parses_with_an_italian_legend() {
+        use crate::chart::testing::parse;
+        let text = include_str!("../../../data/territory/geo/province.geojson");
+        let areas = load_geojson(text, "code").unwrap();
+        let refs: Vec<&Area> = areas.iter().filter(|a| a.attrs.get("reg").map(String::as_str) == Some("16")).collect();
+        assert!(refs.len() >= 5, "Puglia's provinces");
+        let values: HashMap<String, f64> =
+            refs.iter().enumerate().skip(1).map(|(i, a)| (a.code.clone(), 1_000.0 * i as f64 + 0.2)).collect();
+        let fmt = |x: f64| crate::chart::NumberFormat::decimal(1).format(x);
+        let spec = Choropleth {
+            title: "Braccianti stranieri",
+            legend_title: "Persone",
+            format: &fmt,
+            source: "Fonte: argine",
+            no_data: "Dato non disponibile",
+            width: 500,
+        };
+        let svg = choropleth(&refs, &values, &spec).unwrap();
+        let doc = parse(&svg);
+        let legend: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert!(legend.iter().any(|t| t.contains("1.000,2") || t.contains("2.000,2")), "{legend:?}");
+        assert!(legend.contains(&"Dato non disponibile"));
+        // The province without a value is in the grey no-data group.
+        let grey = doc.descendants().find(|n| n.attribute("fill") == Some("#d9dadb") && n.has_tag_name("g"));
+        assert_eq!(grey.map(|g| g.children().count()), Some(1));
     }
 }
