@@ -383,3 +383,222 @@ fn long_table_pages() {
     assert!(text.contains(&format!("Riga {ROWS_FOR_30_PAGES}")));
     assert_eq!(text.matches("aperto").count(), ROWS_FOR_30_PAGES);
 }
+
+/// One sample of every chart and map kind, as (file name, alt text, SVG).
+fn sample_charts() -> Vec<(&'static str, &'static str, String)> {
+    use argine_reports::chart::{
+        BarChart, BarLayout, BoxPlot, BoxStats, Frame, Histogram, LineChart, NumberFormat, Orientation, Palette,
+        Series, bar, box_plot, histogram, line,
+    };
+    use argine_reports::map::{Area, Choropleth, Symbol, Symbols, choropleth, load_geojson, proportional_symbols};
+    use std::collections::HashMap;
+
+    let frame = |id: &str, title: &str, w: u32, h: u32| Frame {
+        description: format!("{title}: dati di prova"),
+        source: "Fonte: argine, dati di prova".to_owned(),
+        no_data: "Nessun dato disponibile".to_owned(),
+        ..Frame::new(id, title, w, h)
+    };
+    let regions = ["Puglia", "Calabria", "Campania", "Sicilia", "Lazio", "Piemonte"];
+    let mut out = Vec::new();
+    let vertical = BarChart {
+        frame: Frame {
+            subtitle: "Persone, valori assoluti".to_owned(),
+            ..frame("bars", "Braccianti stranieri per regione", 640, 340)
+        },
+        categories: regions.iter().map(|r| (*r).to_owned()).collect(),
+        series: vec![Series::new(
+            "Persone",
+            [Some(12_500.0), Some(7_340.0), Some(9_120.0), Some(10_480.0), Some(6_010.0), None],
+        )],
+        ..BarChart::default()
+    };
+    out.push(("chart-bars.svg", "Grafico a barre verticali", bar(&vertical).unwrap()));
+    let horizontal = BarChart {
+        frame: Frame {
+            subtitle: "Percentuale di Comuni rispondenti".to_owned(),
+            ..frame("grouped", "Partecipazione al censimento", 640, 380)
+        },
+        orientation: Orientation::Horizontal,
+        categories: ["Provincia autonoma di Bolzano/Bozen", "Puglia", "Calabria", "Emilia-Romagna"]
+            .map(str::to_owned)
+            .to_vec(),
+        series: vec![
+            Series::new("2024", [Some(48.66), Some(71.2), Some(55.0), Some(80.4)]),
+            Series::new("2025", [Some(62.1), Some(83.9), Some(61.35), Some(92.0)]),
+        ],
+        format: NumberFormat::percent(1),
+        ..BarChart::default()
+    };
+    out.push(("chart-grouped.svg", "Grafico a barre orizzontali raggruppate", bar(&horizontal).unwrap()));
+    let stacked = BarChart {
+        frame: frame("stacked", "Settore di impiego dei lavoratori intercettati", 640, 360),
+        layout: BarLayout::Stacked100,
+        categories: ["Foggia", "Latina", "Ragusa", "Cuneo", "Caserta"].map(str::to_owned).to_vec(),
+        series: vec![
+            Series::new("Agricoltura", [Some(620.0), Some(410.0), Some(530.0), Some(210.0), Some(0.0)]),
+            Series::new("Edilizia", [Some(90.0), Some(60.0), Some(40.0), Some(35.0), Some(0.0)]),
+            Series::new("Logistica", [Some(40.0), Some(120.0), Some(20.0), Some(70.0), None]),
+            Series::new("Altro", [Some(25.0), Some(30.0), Some(15.0), Some(20.0), Some(0.0)]),
+        ],
+        format: NumberFormat::percent(0),
+        ..BarChart::default()
+    };
+    out.push(("chart-stacked.svg", "Barre in pila al 100%", bar(&stacked).unwrap()));
+    let stacked_abs = BarChart {
+        frame: frame("stacked-abs", "Accessi agli sportelli per genere", 640, 340),
+        layout: BarLayout::Stacked,
+        palette: Palette::Sequential,
+        categories: ["2021", "2022", "2023", "2024", "2025"].map(str::to_owned).to_vec(),
+        series: vec![
+            Series::new("Uomini", [Some(1_200.0), Some(1_850.0), Some(2_400.0), Some(2_950.0), Some(3_100.0)]),
+            Series::new("Donne", [Some(300.0), Some(520.0), Some(780.0), Some(910.0), Some(1_240.0)]),
+        ],
+        ..BarChart::default()
+    };
+    out.push(("chart-stacked-abs.svg", "Barre in pila", bar(&stacked_abs).unwrap()));
+    let trend = LineChart {
+        frame: frame("trend", "Persone negli insediamenti informali", 640, 340),
+        x_labels: (2017..=2025).map(|y| y.to_string()).collect(),
+        series: vec![
+            Series::new(
+                "Mezzogiorno",
+                [9_800.0, 10_200.0, 10_950.0, 9_400.0, 8_700.0, 9_150.0, 8_800.0, 8_100.0, 7_600.0].map(Some),
+            ),
+            Series::new(
+                "Centro-Nord",
+                [
+                    Some(2_100.0),
+                    Some(2_300.0),
+                    None,
+                    Some(2_650.0),
+                    Some(2_900.0),
+                    Some(3_050.0),
+                    Some(3_300.0),
+                    Some(3_150.0),
+                    Some(3_400.0),
+                ],
+            ),
+        ],
+        ..LineChart::default()
+    };
+    out.push(("chart-line.svg", "Grafico a linee", line(&trend).unwrap()));
+    let ages = Histogram {
+        frame: Frame {
+            subtitle: "Persone per classe di età (anni)".to_owned(),
+            ..frame("ages", "Età delle persone prese in carico", 640, 320)
+        },
+        edges: vec![15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 60.0, 65.0],
+        counts: vec![140.0, 820.0, 1_460.0, 1_310.0, 990.0, 720.0, 430.0, 260.0, 120.0, 45.0],
+        ..Histogram::default()
+    };
+    out.push(("chart-histogram.svg", "Istogramma", histogram(&ages).unwrap()));
+    let boxes = BoxPlot {
+        frame: Frame {
+            subtitle: "Euro, min – quartili – max".to_owned(),
+            ..frame("pay", "Paga giornaliera dichiarata", 640, 260)
+        },
+        boxes: vec![
+            BoxStats { label: "Nord".into(), min: 25.0, q1: 38.0, median: 45.5, q3: 52.0, max: 70.0 },
+            BoxStats { label: "Centro".into(), min: 20.0, q1: 32.0, median: 40.0, q3: 48.0, max: 65.0 },
+            BoxStats { label: "Mezzogiorno".into(), min: 15.0, q1: 25.0, median: 30.0, q3: 38.5, max: 55.0 },
+        ],
+        format: NumberFormat { suffix: " €".to_owned(), ..NumberFormat::decimal(0) },
+        ..BoxPlot::default()
+    };
+    out.push(("chart-box.svg", "Box plot", box_plot(&boxes).unwrap()));
+    let empty = BarChart { frame: frame("empty", "Grafico senza dati", 640, 200), ..BarChart::default() };
+    out.push(("chart-empty.svg", "Grafico senza dati", bar(&empty).unwrap()));
+
+    let regions = load_geojson(include_str!("../../../data/territory/geo/regioni.geojson"), "code").unwrap();
+    let refs: Vec<&Area> = regions.iter().collect();
+    let values: HashMap<String, f64> = regions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 7 != 3)
+        .map(|(i, a)| (a.code.clone(), ((i * 7919) % 5000) as f64 + 0.5))
+        .collect();
+    let fmt = |x: f64| NumberFormat::integer().format(x);
+    let spec = Choropleth {
+        title: "Lavoratori agricoli stranieri per regione",
+        legend_title: "Persone",
+        format: &fmt,
+        source: "Fonte: argine, dati di prova",
+        no_data: "Dato non disponibile",
+        width: 460,
+    };
+    out.push(("map-regions.svg", "Mappa delle regioni", choropleth(&refs, &values, &spec).unwrap()));
+    let settlements = [
+        (15.55, 41.46, 2_500.0, "Borgo Mezzanone"),
+        (15.38, 41.55, 1_800.0, "Gran Ghetto di Rignano"),
+        (15.95, 38.45, 900.0, "San Ferdinando"),
+        (14.02, 40.98, 600.0, "Castel Volturno"),
+        (12.95, 41.35, 350.0, "Latina"),
+        (14.53, 36.92, 420.0, "Vittoria"),
+        (7.55, 44.39, 150.0, "Saluzzo"),
+        (15.63, 41.28, 80.0, "Cerignola"),
+    ];
+    let symbols: Vec<Symbol> = settlements
+        .iter()
+        .map(|(lon, lat, value, label)| Symbol { lon: *lon, lat: *lat, value: *value, label: (*label).to_owned() })
+        .collect();
+    let spec = Symbols {
+        id: "ins",
+        title: "Insediamenti informali",
+        description: "Persone per insediamento informale, dati di prova",
+        legend_title: "Persone",
+        format: &fmt,
+        source: "Fonte: argine, dati di prova",
+        width: 460,
+        max_radius: 26.0,
+    };
+    out.push((
+        "map-symbols.svg",
+        "Mappa a simboli proporzionali",
+        proportional_symbols(&refs, &symbols, &spec).unwrap(),
+    ));
+    out
+}
+
+#[test]
+fn charts_and_maps_render_in_typst() {
+    let charts = sample_charts();
+    if let Some(dir) = std::env::var_os("ARGINE_PDF_DUMP_DIR") {
+        for (name, _, svg) in &charts {
+            std::fs::write(std::path::Path::new(&dir).join(name), svg).unwrap();
+        }
+    }
+    let mut source = String::from(
+        "#import \"/argine.typ\": documento\n#show: documento.with(title: \"Grafici e mappe\", source: \"Fonte: argine\")\n",
+    );
+    for (name, alt, _) in &charts {
+        let width = if name.starts_with("map") { "75%" } else { "100%" };
+        source.push_str(&format!("#figure(image(\"{name}\", width: {width}, alt: \"{alt}\"))\n"));
+    }
+    let files: Vec<(&str, &[u8])> = charts.iter().map(|(name, _, svg)| (*name, svg.as_bytes())).collect();
+    let rendered = render("charts", &source, &files);
+    assert!(rendered.warnings.is_empty(), "warnings: {:?}", rendered.warnings);
+    assert!(rendered.pages >= 3, "{} pages", rendered.pages);
+    // The accessible profile (PDF/UA) accepts them too, with their alt texts.
+    let accessible = RenderOptions { conformance: Conformance::Accessible, ..options() };
+    ENGINE.render_with(&source, &files, &accessible).unwrap();
+    if !have_tools() {
+        return;
+    }
+    let text = squash(&text_of(&rendered.pdf));
+    for expected in [
+        "Braccianti stranieri per regione",
+        "12.500",
+        "10.000",
+        "48,7%",
+        "Provincia autonoma",
+        "Agricoltura",
+        "Mezzogiorno",
+        "30 €",
+        "Nessun dato disponibile",
+        "Dato non disponibile",
+        "Persone",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in the PDF text: {text}");
+    }
+}
