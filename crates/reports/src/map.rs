@@ -395,21 +395,27 @@ pub fn proportional_symbols(base: &[&Area], symbols: &[Symbol], spec: &Symbols<'
         let cx = max_radius + 4.0;
         let base_y = ly + 12.0 + 2.0 * max_radius;
         s.push_str("<g class=\"size-legend\">");
+        // Labels at least a line apart, the leader lines bending down to them when pushed.
+        let mut last_label = f64::MIN;
         for v in &references {
             let r = radius(*v);
             let top = base_y - 2.0 * r;
+            let label_y = (top + 4.0).max(last_label + 13.0);
+            last_label = label_y;
             let _ = write!(
                 s,
                 "<circle class=\"reference\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{SYMBOL_FILL}\" fill-opacity=\"0.15\" stroke=\"{SYMBOL_FILL}\" stroke-width=\"1\"/>\
-                 <line x1=\"{}\" y1=\"{t}\" x2=\"{}\" y2=\"{t}\" stroke=\"#5d7083\" stroke-width=\"0.6\" stroke-dasharray=\"2 2\"/>\
+                 <polyline points=\"{},{t} {},{t} {},{}\" fill=\"none\" stroke=\"#5d7083\" stroke-width=\"0.6\" stroke-dasharray=\"2 2\"/>\
                  <text class=\"reference-label\" x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#17324d\">{}</text>",
                 num(cx),
                 num(base_y - r),
                 num(r),
                 num(cx),
+                num(cx + max_radius + 4.0),
                 num(cx + max_radius + 12.0),
+                num(label_y - 4.0),
                 num(cx + max_radius + 16.0),
-                num(top + 4.0),
+                num(label_y),
                 esc(&(spec.format)(*v)),
                 t = num(top),
             );

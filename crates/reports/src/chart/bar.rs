@@ -177,7 +177,7 @@ impl Layout {
         let ncat = chart.categories.len() as f64;
         let vertical = chart.orientation == Orientation::Vertical;
         let free = if vertical { doc.bottom - doc.top - 40.0 } else { doc.width - 200.0 };
-        let spacing = if vertical { 48.0 } else { 90.0 };
+        let spacing = if vertical { 40.0 } else { 70.0 };
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small positive count")]
         let target = (free / spacing).floor().clamp(2.0, 10.0) as usize;
         let ticks = nice_ticks(lo, hi, target);
