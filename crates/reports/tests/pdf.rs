@@ -411,6 +411,7 @@ fn sample_charts() -> Vec<(&'static str, &'static str, String)> {
             "Persone",
             [Some(12_500.0), Some(7_340.0), Some(9_120.0), Some(10_480.0), Some(6_010.0), None],
         )],
+        missing: "n.d.".to_owned(),
         ..BarChart::default()
     };
     out.push(("chart-bars.svg", "Grafico a barre verticali", bar(&vertical).unwrap()));
@@ -442,6 +443,7 @@ fn sample_charts() -> Vec<(&'static str, &'static str, String)> {
             Series::new("Altro", [Some(25.0), Some(30.0), Some(15.0), Some(20.0), Some(0.0)]),
         ],
         format: NumberFormat::percent(0),
+        missing: "n.d.".to_owned(),
         ..BarChart::default()
     };
     out.push(("chart-stacked.svg", "Barre in pila al 100%", bar(&stacked).unwrap()));
@@ -596,6 +598,7 @@ fn charts_and_maps_render_in_typst() {
         "Mezzogiorno",
         "30 €",
         "Nessun dato disponibile",
+        "n.d.",
         "Dato non disponibile",
         "Persone",
     ] {

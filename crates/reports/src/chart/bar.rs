@@ -29,7 +29,7 @@ pub enum BarLayout {
     Stacked,
     /// Like [`BarLayout::Stacked`], each bar scaled to 100%: the segments are the shares of
     /// each series in the category, labelled with [`BarChart::format`] (use
-    /// [`NumberFormat::percent`]). A category whose total is 0 shows the `no_data` text.
+    /// [`NumberFormat::percent`]). A category whose total is 0 shows [`BarChart::missing`].
     Stacked100,
 }
 
@@ -47,6 +47,9 @@ pub struct BarChart {
     pub format: NumberFormat,
     /// Writes each value at its bar (or inside its segment) where the text fits.
     pub value_labels: bool,
+    /// Written where a value is missing (`None`), and in place of a stacked bar with nothing
+    /// to stack, e.g. "n.d."; empty writes nothing there.
+    pub missing: String,
     pub palette: Palette,
 }
 
@@ -60,6 +63,7 @@ impl Default for BarChart {
             series: Vec::new(),
             format: NumberFormat::default(),
             value_labels: true,
+            missing: String::new(),
             palette: Palette::default(),
         }
     }
@@ -296,6 +300,12 @@ fn draw(chart: &BarChart, mut doc: Doc, plot: &Layout, segments: &[Vec<Segment>]
         let fill = chart.palette.colour(si, count);
         let _ = write!(doc.s, "<g class=\"series\" fill=\"{fill}\">");
         for (c, row) in segments.iter().enumerate() {
+            if !stacked && series.values[c].is_none() && !chart.missing.is_empty() {
+                let (x, y, w, h) = plot.rect(c, inset + si as f64 * thickness, thickness - gap, 0.0, 0.0);
+                let (tx, ty, anchor) =
+                    if vertical { (x + w / 2.0, y - 4.0, "middle") } else { (x + 4.0, y + h / 2.0 + 4.0, "start") };
+                missing_label(&mut labels, tx, ty, anchor, &chart.missing);
+            }
             for seg in row.iter().filter(|s| s.series == si) {
                 let offset = inset + if stacked { 0.0 } else { si as f64 * thickness };
                 let (x, y, w, h) = plot.rect(c, offset, thickness - gap, seg.from, seg.to);
@@ -373,17 +383,17 @@ fn draw(chart: &BarChart, mut doc: Doc, plot: &Layout, segments: &[Vec<Segment>]
                 );
             }
         }
-        if chart.layout == BarLayout::Stacked100 && segments[c].is_empty() && !chart.frame.no_data.is_empty() {
-            let (x, y, w, h) = plot.rect(c, offset, thickness, 0.0, 100.0);
-            let (tx, ty) = if vertical { (x + w / 2.0, plot.bottom - 6.0) } else { (x + 4.0, y + h / 2.0 + 4.0) };
-            let anchor = if vertical { "middle" } else { "start" };
-            let _ = write!(
-                labels,
-                "<text class=\"missing\" x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{GREY}\" text-anchor=\"{anchor}\">{}</text>",
-                n(tx),
-                n(ty),
-                esc(&chart.frame.no_data)
-            );
+        // A stacked bar with nothing to stack: no value at all, or (100%) a total of 0.
+        let empty = match chart.layout {
+            BarLayout::Grouped => false,
+            BarLayout::Stacked => total.is_none(),
+            BarLayout::Stacked100 => segments[c].is_empty(),
+        };
+        if empty && !chart.missing.is_empty() {
+            let (x, y, w, h) = plot.rect(c, offset, thickness, 0.0, 0.0);
+            let (tx, ty, anchor) =
+                if vertical { (x + w / 2.0, y - 4.0, "middle") } else { (x + 4.0, y + h / 2.0 + 4.0, "start") };
+            missing_label(&mut labels, tx, ty, anchor, &chart.missing);
         }
     }
     doc.s.push_str(&labels);
@@ -422,4 +432,15 @@ fn draw(chart: &BarChart, mut doc: Doc, plot: &Layout, segments: &[Vec<Segment>]
     };
     doc.s.push_str("</g>");
     doc.finish()
+}
+
+/// The text written in place of a missing value.
+fn missing_label(out: &mut String, x: f64, y: f64, anchor: &str, text: &str) {
+    let _ = write!(
+        out,
+        "<text class=\"missing\" x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{GREY}\" text-anchor=\"{anchor}\">{}</text>",
+        n(x),
+        n(y),
+        esc(text)
+    );
 }

@@ -83,10 +83,12 @@ fn horizontal_grouped_bars_with_legend_and_percentages() {
     );
     chart.orientation = Orientation::Horizontal;
     chart.format = NumberFormat::percent(1);
+    chart.missing = "n.d.".to_owned();
     let svg = bar(&chart).unwrap();
     let doc = parse(&svg);
     let rects = class(&doc, "bar");
     assert_eq!(rects.len(), 3, "the missing value has no bar");
+    assert_eq!(texts(&doc, "missing"), ["n.d."], "but its place says so");
     let per_unit = num(&rects[0], "width") / 48.66;
     let widths: Vec<f64> = rects.iter().map(|r| num(r, "width") / per_unit).collect();
     // Series order: Uomini (Bolzano, Lazio), then Donne (Bolzano).
@@ -138,7 +140,7 @@ fn stacked_bars_sum_to_the_total_and_to_the_full_height_at_100() {
 
     chart.layout = BarLayout::Stacked100;
     chart.format = NumberFormat::percent(0);
-    chart.categories[2] = "Ragusa".to_owned();
+    chart.missing = "n.d.".to_owned();
     let svg = bar(&chart).unwrap();
     let doc = parse(&svg);
     let axis = &class(&doc, "value-axis")[0];
@@ -155,7 +157,7 @@ fn stacked_bars_sum_to_the_total_and_to_the_full_height_at_100() {
         assert!((sum - full).abs() < 0.05, "a 100% bar is {sum} high, the axis {full}");
     }
     assert!(texts(&doc, "value").contains(&"60%".to_owned()));
-    assert_eq!(texts(&doc, "missing"), ["Nessun dato"]);
+    assert_eq!(texts(&doc, "missing"), ["n.d."]);
 
     let mut negative = bars(&["A"], vec![Series::new("x", [Some(-1.0)])]);
     negative.layout = BarLayout::Stacked;
