@@ -22,7 +22,7 @@ apt_install() {
 }
 
 step "prerequisites"
-apt_install postgresql poppler-utils
+apt_install postgresql poppler-utils qpdf
 [[ "${ARGINE_SKIP_BROWSER:-0}" == 1 ]] || apt_install chromium
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
 python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check 'icalendar>=6'

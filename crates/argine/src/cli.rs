@@ -72,6 +72,9 @@ pub enum Command {
     /// The national census of Comuni.
     #[command(subcommand)]
     Census(CensusCmd),
+    /// Census reports (PDF, HTML, XLSX annex).
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Benchmarks (run them on a release build).
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -225,6 +228,53 @@ pub enum FormCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Build a report of a census campaign, with a progress bar on standard error.
+    Build {
+        /// The campaign (see `argine census` and the campaign pages).
+        #[arg(long)]
+        campaign: i64,
+        /// A shipped template (finale, preliminare) or, with --template-file, a name for the
+        /// file's report.
+        #[arg(long, default_value = "finale")]
+        template: String,
+        /// Read the template from this file instead (see docs/REPORTS.md for the format).
+        #[arg(long)]
+        template_file: Option<PathBuf>,
+        /// The PDF to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the HTML page here.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Also write the XLSX annex (every table) here.
+        #[arg(long)]
+        annex: Option<PathBuf>,
+        /// The date of the data as printed on the cover (default: the campaign's deadline).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Write the open-data package of a campaign (the final report's tables and the Comune-level
+    /// indicators as CSV and XLSX, a GeoJSON, DCAT-AP_IT metadata) into a new directory.
+    Opendata {
+        #[arg(long)]
+        campaign: i64,
+        /// A new (or empty) directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// The publisher's IPA code (identifiers are IPA:D.n).
+        #[arg(long)]
+        ipa: String,
+        /// The publisher's name.
+        #[arg(long)]
+        publisher: String,
+        /// The public address the files will be downloaded from (the folder; ends with /).
+        #[arg(long)]
+        base_url: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum BenchCmd {
     /// The census workload of the issue on a fresh temporary SQLite database: submissions per
     /// second, form-page latency, and the time and peak memory of the CSV, XLSX and JSON
@@ -351,6 +401,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Report(ReportCmd::Build { campaign, template, template_file, out, html, annex, date }) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            let opts = crate::report::Options { campaign, template, template_file, out, html, annex, date };
+            crate::report::build(&cfg, opts).await
+        }
+        Command::Report(ReportCmd::Opendata { campaign, out, ipa, publisher, base_url }) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            let publisher = argine_domain::report::opendata::Publisher { ipa, name: publisher, base_url };
+            crate::report::opendata(&cfg, campaign, &out, &publisher).await
+        }
         Command::Bench(BenchCmd::Census {
             responses,
             questions,
@@ -384,7 +444,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn cli_entry(action: &str, record_type: &str, record_id: String, details: serde_json::Value) -> NewEntry {
+pub(crate) fn cli_entry(action: &str, record_type: &str, record_id: String, details: serde_json::Value) -> NewEntry {
     NewEntry {
         actor_label: "cli".into(),
         action: action.into(),

@@ -5,6 +5,7 @@ pub mod census;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod report;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;

@@ -80,7 +80,8 @@ fn the_headline_figures_of_2021_as_printed() {
 fn the_default_templates_bind_into_reports_of_the_required_size() {
     let ind = Indicators::compute(&inputs(2021), "Fonte: test").unwrap();
     for (file, min_tables, min_figures) in [("finale.it.txt", 20, 13), ("preliminare.it.txt", 5, 3)] {
-        let t = Template::parse(&data(&format!("templates/reports/{file}"))).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let t =
+            Template::parse(&data(&format!("templates/reports/{file}"))).unwrap_or_else(|e| panic!("{file}: {e:?}"));
         let r = t.bind(&ind, "luglio 2022", "it").unwrap_or_else(|e| panic!("{file}: {e:?}"));
         assert!(r.tables().len() >= min_tables, "{file}: {} tables", r.tables().len());
         assert!(r.figures_list().len() >= min_figures, "{file}: {} figures", r.figures_list().len());

@@ -27,6 +27,9 @@ fn document_json(report: &Report) -> serde_json::Value {
                     && let Some(obj) = block.as_object_mut()
                 {
                     n += 1;
+                    let kind = obj.get("chart").and_then(|c| c.get("type")).and_then(|t| t.as_str()).unwrap_or("");
+                    let map = matches!(kind, "choropleth" | "symbols");
+                    obj.insert("map".into(), map.into());
                     obj.remove("chart");
                     obj.insert("n".into(), n.into());
                 }
@@ -89,7 +92,12 @@ pub fn html(report: &Report, figures: &[String]) -> String {
     out.push_str("</ol></nav>");
     let (mut tables, mut figs) = (0, 0);
     for (i, c) in report.chapters.iter().enumerate() {
-        let _ = write!(out, "<section aria-labelledby=\"cap-{n}\"><h2 id=\"cap-{n}\">{n}. {}</h2>", esc(&c.title), n = i + 1);
+        let _ = write!(
+            out,
+            "<section aria-labelledby=\"cap-{n}\"><h2 id=\"cap-{n}\">{n}. {}</h2>",
+            esc(&c.title),
+            n = i + 1
+        );
         for b in &c.blocks {
             match b {
                 Block::Paragraph { text } => {
@@ -171,4 +179,169 @@ pub fn annex(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut all = vec![("Indice".to_owned(), index)];
     all.extend(sheets);
     write_workbook(&all)
+}
+
+/// Why a figure could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    #[error("figure {key}: {source}")]
+    Chart { key: String, source: crate::chart::ChartError },
+    #[error("figure {key}: {source}")]
+    Map { key: String, source: crate::map::MapError },
+}
+
+/// The boundaries maps are drawn on: regions and provinces (see [`crate::map::load_geojson`]).
+pub struct Layers<'a> {
+    pub regions: &'a [crate::map::Area],
+    pub provinces: &'a [crate::map::Area],
+}
+
+/// Draws every figure of the report, in order, as SVG.
+///
+/// # Errors
+/// The first figure that cannot be drawn (data the chart rejects: see [`DrawError`]).
+pub fn draw_all(report: &Report, layers: &Layers<'_>) -> Result<Vec<String>, DrawError> {
+    report.figures_list().iter().enumerate().map(|(i, f)| draw(f, i + 1, &report.lang, layers)).collect()
+}
+
+/// Draws one figure (number `n`, for unique element ids) as SVG.
+///
+/// # Errors
+/// See [`DrawError`].
+pub fn draw(f: &argine_domain::report::Figure, n: usize, lang: &str, layers: &Layers<'_>) -> Result<String, DrawError> {
+    use crate::chart::{BarChart, BarLayout, Frame, Locale, NumberFormat, Orientation, Palette, Series, bar};
+    use argine_domain::report::Chart;
+    let locale = if lang == "en" { Locale::English } else { Locale::Italian };
+    let no_data = if lang == "en" { "No data" } else { "Nessun dato" };
+    let frame = |height: u32, description: String| Frame {
+        id: format!("fig{n}"),
+        width: 640,
+        height,
+        title: String::new(),
+        description,
+        subtitle: String::new(),
+        source: String::new(),
+        no_data: no_data.to_owned(),
+    };
+    let fmt = |percent: bool| {
+        if percent { NumberFormat::percent(1).with_locale(locale) } else { NumberFormat::integer().with_locale(locale) }
+    };
+    let chart_err = |source| DrawError::Chart { key: f.key.clone(), source };
+    let map_err = |source| DrawError::Map { key: f.key.clone(), source };
+    let summary = |labels: &[String], values: &[f64], format: &NumberFormat| {
+        labels.iter().zip(values).map(|(l, v)| format!("{l}: {}", format.format(*v))).collect::<Vec<_>>().join("; ")
+    };
+    match &f.chart {
+        Chart::Bars { labels, values, percent, .. } => {
+            let format = fmt(*percent);
+            let height = (60 + 22 * u32::try_from(labels.len()).unwrap_or(40)).clamp(160, 900);
+            bar(&BarChart {
+                frame: frame(height, format!("{}. {}", f.caption, summary(labels, values, &format))),
+                orientation: Orientation::Horizontal,
+                layout: BarLayout::Grouped,
+                categories: labels.clone(),
+                series: vec![Series::new(&f.caption, values.iter().map(|v| Some(*v)))],
+                format,
+                value_labels: true,
+                missing: String::new(),
+                palette: Palette::Sequential,
+            })
+            .map_err(chart_err)
+        }
+        Chart::StackedBars { labels, series, percent } => {
+            let height = (90 + 24 * u32::try_from(labels.len()).unwrap_or(40)).clamp(180, 900);
+            let description = series
+                .iter()
+                .map(|(name, values)| format!("{name}: {}", summary(labels, values, &fmt(*percent))))
+                .collect::<Vec<_>>()
+                .join(". ");
+            bar(&BarChart {
+                frame: frame(height, format!("{}. {description}", f.caption)),
+                orientation: Orientation::Horizontal,
+                layout: if *percent { BarLayout::Stacked100 } else { BarLayout::Stacked },
+                categories: labels.clone(),
+                series: series.iter().map(|(name, v)| Series::new(name, v.iter().map(|x| Some(*x)))).collect(),
+                format: fmt(*percent),
+                value_labels: true,
+                missing: String::new(),
+                palette: Palette::Categorical,
+            })
+            .map_err(chart_err)
+        }
+        Chart::Histogram { bins, counts, .. } => {
+            let format = fmt(false);
+            bar(&BarChart {
+                frame: frame(320, format!("{}. {}", f.caption, summary(bins, counts, &format))),
+                orientation: Orientation::Vertical,
+                layout: BarLayout::Grouped,
+                categories: bins.clone(),
+                series: vec![Series::new(&f.caption, counts.iter().map(|v| Some(*v)))],
+                format,
+                value_labels: true,
+                missing: String::new(),
+                palette: Palette::Sequential,
+            })
+            .map_err(chart_err)
+        }
+        Chart::Choropleth { level, values, legend, percent } => {
+            let areas: Vec<&crate::map::Area> =
+                if level == "province" { layers.provinces.iter().collect() } else { layers.regions.iter().collect() };
+            // Counts: areas with none are drawn as the "none" class rather than splitting the
+            // quintiles among zeros.
+            let values: std::collections::HashMap<String, f64> =
+                values.iter().filter(|(_, v)| *percent || **v > 0.0).map(|(k, v)| (k.clone(), *v)).collect();
+            let none = if *percent {
+                no_data
+            } else if lang == "en" {
+                "None"
+            } else {
+                "Nessuno"
+            };
+            let format = fmt(*percent);
+            let show = |x: f64| format.format(x);
+            crate::map::choropleth(
+                &areas,
+                &values,
+                &crate::map::Choropleth {
+                    title: &f.caption,
+                    legend_title: legend,
+                    format: &show,
+                    source: "",
+                    no_data: none,
+                    width: 640,
+                },
+            )
+            .map_err(map_err)
+        }
+        Chart::Symbols { points, legend } => {
+            let base: Vec<&crate::map::Area> = layers.regions.iter().collect();
+            let symbols: Vec<crate::map::Symbol> = points
+                .iter()
+                .map(|p| crate::map::Symbol { lon: p.lon, lat: p.lat, value: p.value, label: p.label.clone() })
+                .collect();
+            let format = fmt(false);
+            let show = |x: f64| format.format(x);
+            let description = {
+                let mut largest: Vec<&argine_domain::report::Symbol> = points.iter().collect();
+                largest.sort_by(|a, b| b.value.total_cmp(&a.value));
+                largest.iter().take(5).map(|p| format!("{}: {}", p.label, show(p.value))).collect::<Vec<_>>().join("; ")
+            };
+            let id = format!("fig{n}");
+            crate::map::proportional_symbols(
+                &base,
+                &symbols,
+                &crate::map::Symbols {
+                    id: &id,
+                    title: &f.caption,
+                    description: &description,
+                    legend_title: legend,
+                    format: &show,
+                    source: "",
+                    width: 640,
+                    max_radius: 28.0,
+                },
+            )
+            .map_err(map_err)
+        }
+    }
 }

@@ -15,6 +15,7 @@ pub mod mail;
 mod middleware;
 pub mod network;
 pub mod pages;
+pub mod reports;
 mod state;
 pub mod territory;
 

@@ -16,5 +16,6 @@ mod census_respond;
 mod mail_smtp;
 mod network;
 mod privacy;
+mod reports;
 mod territory;
 mod territory_import;

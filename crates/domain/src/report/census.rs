@@ -94,7 +94,10 @@ fn share(part: usize, whole: usize) -> f64 {
 
 /// One row per region in code order; `f` gives the cells after the region's name.
 fn region_names() -> Vec<(String, String)> {
-    (1..=20).filter_map(|n| RegionCode::parse(&format!("{n:02}")).ok()).map(|r| (r.code(), r.name().to_owned())).collect()
+    (1..=20)
+        .filter_map(|n| RegionCode::parse(&format!("{n:02}")).ok())
+        .map(|r| (r.code(), r.name().to_owned()))
+        .collect()
 }
 
 impl Indicators {
@@ -201,7 +204,12 @@ impl Builder<'_> {
         };
         for (key, by, caption, first) in [
             ("risposte_regione", Grouping::Region, "Comuni invitati e rispondenti per regione", "Regione"),
-            ("risposte_ripartizione", Grouping::MacroArea, "Comuni invitati e rispondenti per ripartizione", "Ripartizione"),
+            (
+                "risposte_ripartizione",
+                Grouping::MacroArea,
+                "Comuni invitati e rispondenti per ripartizione",
+                "Ripartizione",
+            ),
             (
                 "risposte_classe",
                 Grouping::PopClass,
@@ -243,7 +251,12 @@ impl Builder<'_> {
         self.chart(
             "mappa_tasso_regioni",
             "Tasso di risposta dei Comuni per regione",
-            Chart::Choropleth { level: "regioni".into(), values: by_region, legend: "Tasso di risposta".into(), percent: true },
+            Chart::Choropleth {
+                level: "regioni".into(),
+                values: by_region,
+                legend: "Tasso di risposta".into(),
+                percent: true,
+            },
         );
         let by_province: BTreeMap<String, f64> = response_rates(data, Grouping::Province)
             .into_iter()
@@ -269,7 +282,8 @@ impl Builder<'_> {
             comuni.iter().filter_map(|c| c.answers.as_ref().map(|a| (c, a))).collect();
         let with: Vec<&(&ComuneInput, &Answers)> = resp.iter().filter(|(_, a)| a.value("B1") == "1").collect();
         let private = with.iter().filter(|(_, a)| selected(a, "C1", "private")).count();
-        let housed = with.iter().filter(|(_, a)| selected(a, "C1", "strutture") || selected(a, "C1", "informali")).count();
+        let housed =
+            with.iter().filter(|(_, a)| selected(a, "C1", "strutture") || selected(a, "C1", "informali")).count();
         self.value("comuni_con_lavoratori", int(with.len() as i64));
         self.value("quota_comuni_con_lavoratori", percent(share(with.len(), resp.len())));
         self.value("comuni_abitazioni_private", int(private as i64));
@@ -293,12 +307,8 @@ impl Builder<'_> {
                 e[4] += usize::from(selected(a, "C1", "informali"));
             }
         }
-        let mut ranked: Vec<(String, usize)> = self
-            .out
-            .regions
-            .iter()
-            .map(|(code, name)| (name.clone(), per.get(code).map_or(0, |e| e[1])))
-            .collect();
+        let mut ranked: Vec<(String, usize)> =
+            self.out.regions.iter().map(|(code, name)| (name.clone(), per.get(code).map_or(0, |e| e[1]))).collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         if let [first, second, ..] = ranked.as_slice() {
             self.value("prima_regione_lavoratori", first.0.clone());
@@ -793,9 +803,18 @@ impl Builder<'_> {
             self.value(&format!("tasso_risposta_{code}"), percent(share(tot[1], tot[0])));
             self.value(&format!("comuni_con_lavoratori_{code}"), int(tot[2] as i64));
             self.value(&format!("insediamenti_{code}"), int(tot[3] as i64));
+            let (labels, rates): (Vec<String>, Vec<f64>) =
+                per.iter().map(|((_, pname), e)| ((*pname).to_owned(), share(e[1], e[0]) * 100.0)).unzip();
+            self.chart(
+                &format!("scheda_{code}"),
+                &format!("{name}: tasso di risposta dei Comuni per provincia"),
+                Chart::Bars { labels, values: rates, unit: "%".into(), percent: true },
+            );
             self.table(
                 &format!("scheda_{code}"),
-                &format!("{name}: Comuni invitati, rispondenti, con lavoratori stranieri e insediamenti, per provincia"),
+                &format!(
+                    "{name}: Comuni invitati, rispondenti, con lavoratori stranieri e insediamenti, per provincia"
+                ),
                 &["Provincia", "Invitati", "Rispondenti", "Tasso di risposta", "Con lavoratori", "Insediamenti"],
                 rows,
                 true,

@@ -43,6 +43,31 @@ fn round_half_away(x: f64, digits: usize) -> f64 {
     (x * scale).round() / scale
 }
 
+/// An ISO date (`2021-10-15`) as Italian prose writes it (`15 ottobre 2021`); anything else
+/// is returned as it is.
+pub fn date_long(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    let mut parts = iso.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else { return iso.to_owned() };
+    match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+        (Ok(y), Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +89,8 @@ mod tests {
         assert_eq!(percent(62.0 / 150.0), "41,3%");
         assert_eq!(percent(11.0 / 90.0), "12,2%");
         assert_eq!(percent(1.0), "100,0%");
+        assert_eq!(date_long("2021-10-15"), "15 ottobre 2021");
+        assert_eq!(date_long("2022-07-01"), "1 luglio 2022");
+        assert_eq!(date_long("luglio 2022"), "luglio 2022");
     }
 }

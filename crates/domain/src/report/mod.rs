@@ -17,6 +17,7 @@
 
 pub mod census;
 pub mod fmt;
+pub mod opendata;
 pub mod template;
 
 use serde::{Deserialize, Serialize};
@@ -49,9 +50,13 @@ pub struct Chapter {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph with its placeholders already filled in (plain text, never markup).
-    Paragraph { text: String },
+    Paragraph {
+        text: String,
+    },
     /// A sub-heading inside a chapter.
-    Heading { text: String },
+    Heading {
+        text: String,
+    },
     Table(Table),
     Figure(Figure),
 }

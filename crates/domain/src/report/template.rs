@@ -150,7 +150,9 @@ impl Template {
                     _ => {
                         errors.push(err(
                             n,
-                            format!("«[[{inner}]]» is not [[tabella K]], [[grafico K]], [[mappa K]] or [[schede_regionali]]"),
+                            format!(
+                                "«[[{inner}]]» is not [[tabella K]], [[grafico K]], [[mappa K]] or [[schede_regionali]]"
+                            ),
                         ));
                         continue;
                     }
@@ -234,7 +236,7 @@ impl Template {
                         blocks.push(Block::Figure(Figure {
                             key: key.clone(),
                             caption: caption.as_deref().map_or_else(|| default.clone(), fill),
-                            source: ind.tables.values().next().map(|t| t.source.clone()).unwrap_or_default(),
+                            source: self.source.clone(),
                             chart: chart.clone(),
                         }));
                     }
@@ -256,6 +258,14 @@ impl Template {
                                 ),
                             });
                             blocks.push(Block::Table(table.clone()));
+                            if let Some((caption, chart)) = ind.charts.get(&format!("scheda_{code}")) {
+                                blocks.push(Block::Figure(Figure {
+                                    key: format!("scheda_{code}"),
+                                    caption: caption.clone(),
+                                    source: table.source.clone(),
+                                    chart: chart.clone(),
+                                }));
+                            }
                         }
                     }
                 }
@@ -349,7 +359,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_their_line() {
-        let e = Template::parse("titolo: R\ncolore: blu\n---\nprima\n# Uno\n[[torta x]]\nAperta {graffa\n").unwrap_err();
+        let e =
+            Template::parse("titolo: R\ncolore: blu\n---\nprima\n# Uno\n[[torta x]]\nAperta {graffa\n").unwrap_err();
         let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 4, 6, 7], "{e:?}");
         assert!(Template::parse("# Uno\n").is_err(), "no header");
