@@ -4,13 +4,16 @@
 //! the live web form ([`engine`]), the export of responses to sheets ([`export`]) and the
 //! import of responses collected elsewhere — KoboToolbox, LimeSurvey, argine's own export
 //! ([`import`]) — and a seeded synthetic national census calibrated on the published 2021
-//! figures ([`synth`]).
+//! figures ([`synth`]); the corrections over submitted responses ([`clean`]) and the data-control
+//! rules run over the corrected answers ([`rules`]).
 
 pub mod answers;
+pub mod clean;
 pub mod document;
 pub mod engine;
 pub mod export;
 pub mod expr;
 pub mod import;
+pub mod rules;
 pub mod synth;
 pub mod xlsform;
