@@ -4,6 +4,10 @@
 //! read by `argine_domain::census::xlsform`) side by side; it never interprets the definition.
 //! There is no function that changes a stored version: a new import is a new version.
 
+pub mod clean;
+
+pub use clean::clean_page;
+
 use crate::{Result, StorageError, now};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};

@@ -13,6 +13,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (4, "census_forms", include_str!("../migrations/sqlite/0004_census_forms.sql")),
     (5, "census_campaigns", include_str!("../migrations/sqlite/0005_census_campaigns.sql")),
     (6, "census_mailing", include_str!("../migrations/sqlite/0006_census_mailing.sql")),
+    (7, "census_corrections", include_str!("../migrations/sqlite/0007_census_corrections.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -21,6 +22,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (4, "census_forms", include_str!("../migrations/postgres/0004_census_forms.sql")),
     (5, "census_campaigns", include_str!("../migrations/postgres/0005_census_campaigns.sql")),
     (6, "census_mailing", include_str!("../migrations/postgres/0006_census_mailing.sql")),
+    (7, "census_corrections", include_str!("../migrations/postgres/0007_census_corrections.sql")),
 ];
 
 mod sha2_free {

@@ -897,3 +897,196 @@ async fn census_mail_schedule_and_contact_log() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn census_corrections_make_clean_pages_and_leave_the_raw_alone() {
+    use argine_domain::census::answers::Answers;
+    use argine_storage::census::clean::{self, IssueKey, NewCorrection};
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation, NewResponse};
+    // A small questionnaire with a repeat and a total, so the clean answers' totals can follow.
+    let sheets = vec![
+        (
+            "survey".to_owned(),
+            [
+                ["type", "name", "label", "calculation"],
+                ["text", "A1", "Comune", ""],
+                ["begin_repeat", "insediamenti", "Insediamenti", ""],
+                ["text", "E1", "Nome", ""],
+                ["integer", "E3", "Persone", ""],
+                ["end_repeat", "insediamenti", "", ""],
+                ["calculate", "tot", "", "sum(${E3})"],
+            ]
+            .iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect(),
+        ),
+        ("choices".to_owned(), vec![vec!["list_name".into(), "name".into(), "label".into()]]),
+    ];
+    let form = argine_domain::census::xlsform::parse(&sheets).unwrap();
+    let definition = serde_json::to_string(&form).unwrap();
+    on_both(|db| {
+        let definition = definition.clone();
+        async move {
+            let o = org(&db, "ANCI", Jurisdiction::National).await;
+            let u = user(&db, o, "s@anci.it").await;
+            let mut tx = db.begin().await.unwrap();
+            let v = census::add_version(
+                &mut tx,
+                &NewFormVersion {
+                    form_key: "f",
+                    version: "1",
+                    title: "F",
+                    source: b"x",
+                    definition: &definition,
+                    questions: 4,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+            let c = census::create_campaign(
+                &mut tx,
+                &NewCampaign {
+                    name: "Prova",
+                    form_version_id: v,
+                    universe: r#"{"kind":"all"}"#,
+                    opens_on: "2026-01-10",
+                    deadline: "2026-02-10",
+                    status: "closed",
+                    reminders: 0,
+                    reminder_days: 7,
+                    accept_late: false,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+            let list: Vec<NewInvitation> = (0..5)
+                .map(|i| NewInvitation {
+                    comune_code: format!("07100{i}"),
+                    comune_name: format!("Comune {i}"),
+                    province_code: "071".into(),
+                    region_code: "16".into(),
+                    email: None,
+                    pec: None,
+                    invited_at: Some(1_700_000_000),
+                })
+                .collect();
+            let ids = census::add_invitations(&mut tx, c, &list).await.unwrap();
+            let raw = |i: usize| {
+                format!(
+                    r#"{{"A1":"Comune {i}","insediamenti":[{{"E1":"Borgo","E3":"40"}},{{"E1":"Ghetto","E3":"2"}}],"tot":"42"}}"#
+                )
+            };
+            let responses: Vec<NewResponse> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| NewResponse {
+                    invitation_id: *id,
+                    form_version_id: v,
+                    answers: raw(i),
+                    submitted_at: Some(1_700_100_000),
+                    source: "import",
+                })
+                .collect();
+            census::add_responses(&mut tx, &responses).await.unwrap();
+            tx.commit().await.unwrap();
+
+            // Two corrections of the second settlement of Comune 1 (the later wins), one of Comune 3.
+            let mut tx = db.begin().await.unwrap();
+            let new = |inv: i64, path: &'static str, old: &'static str, new: &'static str| NewCorrection {
+                invitation_id: inv,
+                path,
+                old_value: old,
+                new_value: new,
+                reason: "Telefonata con l'ufficio tecnico",
+                source: "telefonata",
+            };
+            let first = clean::add_correction(&mut tx, &new(ids[1], "insediamenti[1]/E3", "2", "200"), Some(u))
+                .await
+                .unwrap();
+            let second = clean::add_correction(&mut tx, &new(ids[1], "insediamenti[1]/E3", "200", "250"), Some(u))
+                .await
+                .unwrap();
+            clean::add_correction(&mut tx, &new(ids[3], "A1", "Comune 3", ""), None).await.unwrap();
+            tx.commit().await.unwrap();
+            // A reason is required by the schema too.
+            let mut conn = db.pool().acquire().await.unwrap();
+            assert!(
+                clean::add_correction(&mut conn, &NewCorrection { reason: "", ..new(ids[0], "A1", "", "x") }, None)
+                    .await
+                    .is_err()
+            );
+
+            let all = |db: Db| async move {
+                let mut conn = db.pool().acquire().await.unwrap();
+                let mut out = Vec::new();
+                let mut after = String::new();
+                loop {
+                    let page = census::clean_page(&mut conn, c, &after, 2).await.unwrap();
+                    let Some(last) = page.last() else { break };
+                    after = last.comune_code.clone();
+                    out.extend(page);
+                }
+                out
+            };
+            let cleaned = all(db.clone()).await;
+            assert_eq!(cleaned.len(), 5);
+            let a1: Answers = serde_json::from_str(&cleaned[1].answers).unwrap();
+            assert_eq!(a1.repeat("insediamenti")[1].value("E3"), "250", "the latest active correction wins");
+            assert_eq!(a1.value("tot"), "290", "the total is computed again from the clean values");
+            let a3: Answers = serde_json::from_str(&cleaned[3].answers).unwrap();
+            assert!(!a3.0.contains_key("A1"), "an empty value removes the answer");
+            assert_eq!(cleaned[0].answers, raw(0), "a response without corrections is as stored");
+            // The raw pages are unchanged.
+            let raw_page = census::submitted_page(&mut conn, c, "", 10).await.unwrap();
+            assert_eq!(raw_page.iter().map(|r| r.answers.clone()).collect::<Vec<_>>(), (0..5).map(raw).collect::<Vec<_>>());
+            assert_eq!(
+                raw_page.iter().map(|r| (r.id, r.comune_code.clone())).collect::<Vec<_>>(),
+                cleaned.iter().map(|r| (r.id, r.comune_code.clone())).collect::<Vec<_>>()
+            );
+
+            // Withdrawing the later correction restores the earlier; withdrawing both, the raw.
+            clean::withdraw_correction(&mut conn, ids[1], second, "Valore confermato per iscritto", Some(u))
+                .await
+                .unwrap();
+            assert!(matches!(
+                clean::withdraw_correction(&mut conn, ids[1], second, "", Some(u)).await,
+                Err(StorageError::NotFound)
+            ));
+            assert!(matches!(
+                clean::withdraw_correction(&mut conn, ids[0], first, "", Some(u)).await,
+                Err(StorageError::NotFound)
+            ), "only through its own invitation");
+            let page = census::clean_page(&mut conn, c, "071000", 1).await.unwrap();
+            let a1: Answers = serde_json::from_str(&page[0].answers).unwrap();
+            assert_eq!(a1.repeat("insediamenti")[1].value("E3"), "200");
+            clean::withdraw_correction(&mut conn, ids[1], first, "", Some(u)).await.unwrap();
+            let page = census::clean_page(&mut conn, c, "071000", 1).await.unwrap();
+            assert_eq!(page[0].answers, raw(1));
+
+            // The history keeps everything, oldest first.
+            let history = clean::corrections_of(&mut conn, ids[1]).await.unwrap();
+            assert_eq!(history.iter().map(|h| h.id).collect::<Vec<_>>(), [first, second]);
+            assert!(history.iter().all(|h| !h.is_active() && h.withdrawn_by == Some(u)));
+            assert_eq!(history[1].withdraw_reason, "Valore confermato per iscritto");
+            assert_eq!((history[0].old_value.as_str(), history[0].new_value.as_str()), ("2", "200"));
+            assert_eq!(history[0].created_by, Some(u));
+            assert_eq!(clean::correction_counts(&mut conn, c).await.unwrap(), [("071003".to_owned(), 1)]);
+
+            // A correction through an instance the response does not have is reported, not skipped.
+            clean::add_correction(&mut conn, &new(ids[4], "insediamenti[7]/E3", "", "1"), None).await.unwrap();
+            assert!(matches!(census::clean_page(&mut conn, c, "", 10).await, Err(StorageError::Corrupt(_))));
+
+            // Decisions on issues: one per rule, Comune and subject; deciding again replaces it.
+            let key = IssueKey { campaign_id: c, rule: "e3-range", comune_code: "071001", subject: "insediamenti[1]" };
+            let d1 = clean::decide_issue(&mut conn, &key, "accepted", "E3=2", "Giusto", Some(u)).await.unwrap();
+            let d2 = clean::decide_issue(&mut conn, &key, "accepted", "E3=3", "Giusto così", Some(u)).await.unwrap();
+            assert_eq!(d1, d2);
+            let ds = clean::issue_decisions(&mut conn, c).await.unwrap();
+            assert_eq!(ds.len(), 1);
+            assert_eq!((ds[0].fingerprint.as_str(), ds[0].note.as_str()), ("E3=3", "Giusto così"));
+        }
+    })
+    .await;
+}

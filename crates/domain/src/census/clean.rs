@@ -10,8 +10,9 @@
 //! or the raw value.
 
 use super::answers::{Answer, Answers};
-use super::engine::FieldPath;
+use super::engine::{Engine, FieldPath};
 use std::str::FromStr;
+use time::Date;
 
 /// The longest value or reason a correction takes (characters).
 pub const MAX_TEXT: usize = 2000;
@@ -85,6 +86,29 @@ pub fn apply(raw: &Answers, corrections: &[Correction]) -> Result<Answers, Apply
         set_at(&mut out, c)?;
     }
     Ok(out)
+}
+
+/// The clean answers of a response: [`apply`], then — when a correction is active and the
+/// questionnaire's `engine` is given — the form's calculations again ([`Engine::compute`], as of
+/// `today`, the day the response was submitted), so that totals follow the corrected values.
+/// A response with no active correction is its raw answers exactly.
+///
+/// # Errors
+/// As [`apply`].
+pub fn clean_answers(
+    raw: &Answers,
+    corrections: &[Correction],
+    engine: Option<&Engine<'_>>,
+    today: Date,
+) -> Result<Answers, ApplyError> {
+    if corrections.iter().all(|c| c.withdrawn) {
+        return Ok(raw.clone());
+    }
+    let applied = apply(raw, corrections)?;
+    Ok(match engine {
+        Some(e) => e.compute(&applied, today),
+        None => applied,
+    })
 }
 
 fn set_at(answers: &mut Answers, c: &Correction) -> Result<(), ApplyError> {
