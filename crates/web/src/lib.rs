@@ -75,6 +75,14 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/{id}/invii/{mailing}/riprova", post(census::follow::retry_mail))
         .route("/censimento/campagne/{id}/chiudi", post(census::follow::close))
         .route("/censimento/campagne/{id}/mappa.svg", get(census::follow::map_svg))
+        .route("/censimento/campagne/{id}/controllo", get(census::clean::issues))
+        .route("/censimento/campagne/{id}/controllo/accetta", post(census::clean::accept))
+        .route("/censimento/campagne/{id}/comuni/{invitation}/dati", get(census::clean::response))
+        .route("/censimento/campagne/{id}/comuni/{invitation}/correzioni", post(census::clean::correct))
+        .route(
+            "/censimento/campagne/{id}/comuni/{invitation}/correzioni/{correction}/ritira",
+            post(census::clean::withdraw),
+        )
         .route("/censimento/da-compilare", get(census::mine::list))
         .route("/censimento/da-compilare/{invitation}", post(census::mine::open))
         .route("/censimento/campagne/{id}/importa", get(census::import::form))

@@ -10,6 +10,7 @@ mod audit_chain;
 mod auth_flows;
 mod bad_input;
 mod census_campaigns;
+mod census_clean;
 mod census_forms;
 mod census_mail;
 mod census_respond;

@@ -52,6 +52,7 @@ struct InvitationPage {
     channels: Vec<(&'static str, String)>,
     outcomes: Vec<(&'static str, String)>,
     can_manage: bool,
+    can_view_responses: bool,
 }
 
 pub fn mail_row(tr: &Tr, m: &census::Mailing) -> MailRow {
@@ -115,6 +116,7 @@ pub async fn invitation(
         channels: CHANNELS.iter().map(|c| (*c, tr.t(&format!("census-contact-channel-{c}")))).collect(),
         outcomes: OUTCOMES.iter().map(|o| (*o, tr.t(&format!("census-contact-outcome-{o}")))).collect(),
         can_manage: authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        can_view_responses: authorize(&user.actor, Action::ViewCensusResponses, &Resource::Census).is_allowed(),
         inv,
     })
 }

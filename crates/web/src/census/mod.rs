@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod campaigns;
+pub mod clean;
 pub mod create;
 pub mod document;
 pub mod export;
