@@ -456,6 +456,9 @@ fn duplicates(
     }
 }
 
+/// A response and its instances' normalised names (instance index, name).
+type Named<'r, 'a> = (&'r Response<'a>, Vec<(usize, String)>);
+
 fn neighbours(
     rule: &Rule,
     repeat: &str,
@@ -465,7 +468,7 @@ fn neighbours(
     out: &mut Vec<Finding>,
 ) {
     // Normalised settlement names by Comune.
-    let mut by_comune: HashMap<&str, (&Response<'_>, Vec<(usize, String)>)> = HashMap::new();
+    let mut by_comune: HashMap<&str, Named<'_, '_>> = HashMap::new();
     for r in responses {
         let names: Vec<(usize, String)> = r
             .answers
@@ -565,7 +568,7 @@ fn outliers(
         return;
     }
     let (m, mad) = median_mad(&points.iter().map(|p| p.3).collect::<Vec<_>>());
-    if !(mad > 0.0) {
+    if mad.is_nan() || mad <= 0.0 {
         return;
     }
     let median_written = (m.exp_m1() * 10.0).round() / 10.0;
