@@ -124,7 +124,8 @@ pub async fn opendata(
     let territory =
         argine_web::territory::Territory::load(&db).await.context("reading the territorial reference data")?;
     let mut conn = db.pool().acquire().await?;
-    let c = argine_storage::census::campaign(&mut conn, campaign).await.with_context(|| format!("campaign {campaign}"))?;
+    let c =
+        argine_storage::census::campaign(&mut conn, campaign).await.with_context(|| format!("campaign {campaign}"))?;
     drop(conn);
     let inputs = argine_web::reports::inputs(&db, &territory, campaign).await?;
     let template = argine_web::reports::shipped("finale").context("the final report's template")?;

@@ -117,20 +117,42 @@ async fn the_final_report_states_the_published_figures_in_pdf_and_annex() {
 }
 
 #[tokio::test]
-async fn a_changed_answer_changes_exactly_its_figures() {
+async fn a_correction_changes_exactly_its_figures_and_is_audited() {
     let app = spawn().await;
     let out = argine::demo::seed_synthetic_census(&app.state).await.unwrap();
+    let id = out.campaign_id;
     let territory = app.state.territory();
-    let mut inputs = argine_web::reports::inputs(&app.state.db, &territory, out.campaign_id).await.unwrap();
+    let inputs = argine_web::reports::inputs(&app.state.db, &territory, id).await.unwrap();
     let before = built(&app, &inputs);
-    // San Severo's Gran Ghetto di Rignano: 2,100 people become 2,500.
-    let ss = inputs.iter_mut().find(|c| c.istat == "071051").unwrap();
-    let answers = ss.answers.as_mut().unwrap();
-    let mut settlements = answers.take_repeat("insediamenti");
-    let rignano = settlements.iter_mut().max_by_key(|s| s.value("E3").parse::<u32>().unwrap()).unwrap();
-    assert_eq!(rignano.value("E3"), "2100");
-    rignano.set("E3", "2500");
-    answers.set_repeat("insediamenti", settlements);
+    // San Severo's Gran Ghetto di Rignano: the secretariat corrects 2,100 people to 2,500
+    // after a phone call, through the data-control form.
+    let ss = inputs.iter().find(|c| c.istat == "071051").unwrap();
+    let settlements = ss.answers.as_ref().unwrap().repeat("insediamenti");
+    let i = settlements.iter().position(|s| s.value("E3") == "2100").unwrap();
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let inv = argine_storage::census::invitations(&mut conn, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.comune_code == "071051")
+        .unwrap();
+    drop(conn);
+    let sec = app.login_as("secretariat").await;
+    let path = format!("insediamenti[{i}]/E3");
+    let r = app
+        .post(
+            &sec,
+            &format!("/censimento/campagne/{id}/comuni/{}/correzioni", inv.id),
+            &[
+                ("path", path.as_str()),
+                ("value", "2500"),
+                ("reason", "Conteggio della prefettura, marzo 2022"),
+                ("source", "telefonata"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let inputs = argine_web::reports::inputs(&app.state.db, &territory, id).await.unwrap();
     let after = built(&app, &inputs);
     let changed = argine_web::reports::changed(&before.report, &after.report);
     let keys: Vec<&str> = changed.iter().map(|c| c.key.as_str()).collect();
@@ -141,9 +163,22 @@ async fn a_changed_answer_changes_exactly_its_figures() {
     assert!(
         !keys.iter().any(|k| k.contains("risposte_") || k.contains("lavoratori_regione") || k.contains("strutture"))
     );
-    let rignano =
+    let summary =
         changed.iter().find(|c| c.key.starts_with("paragraph:") && c.after.as_deref().unwrap().contains("2.500"));
-    assert!(rignano.is_some(), "the summary names 2.500 people now: {changed:?}");
+    assert!(summary.is_some(), "the summary names 2.500 people now: {changed:?}");
+    if let Some(text) = pdf_text(&app, &after.pdf) {
+        assert!(squash(&text).contains("nel Comune di San Severo, con 2.500 persone"));
+    }
+    // Who made it and why.
+    let entries = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter { action: Some("census.correction.add".into()), limit: 5, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].actor_label, app.account("secretariat").email);
+    assert!(entries[0].details.contains("Conteggio della prefettura") && entries[0].details.contains("telefonata"));
 }
 
 #[tokio::test]
@@ -212,10 +247,12 @@ async fn the_open_data_package_is_complete_and_described() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     // The Comune-level CSV: one row per invited Comune, small counts withheld.
     let text = std::fs::read_to_string(dir.join("comuni.csv")).unwrap();
-    let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
+    let mut r =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7904);
     let manfredonia = rows.iter().find(|r| &r[0] == "071029").unwrap();
@@ -250,7 +287,9 @@ async fn the_open_data_package_is_complete_and_described() {
     let mut described = std::collections::BTreeSet::new();
     for d in &datasets {
         assert!(d["dct:identifier"].as_str().unwrap().starts_with("anci:D."));
-        for k in ["dct:title", "dct:description", "dct:modified", "dcat:theme", "dct:rightsHolder", "dct:accrualPeriodicity"] {
+        for k in
+            ["dct:title", "dct:description", "dct:modified", "dcat:theme", "dct:rightsHolder", "dct:accrualPeriodicity"]
+        {
             assert!(!d[k].is_null(), "dataset lacks {k}");
         }
         assert!(d["dcat:theme"]["@id"].as_str().unwrap().ends_with("data-theme/AGRI"));

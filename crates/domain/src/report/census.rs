@@ -165,7 +165,6 @@ impl Builder<'_> {
         self.out.values.insert(name.to_owned(), v.into());
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn table(&mut self, key: &str, caption: &str, columns: &[&str], rows: Vec<Vec<String>>, total_row: bool) {
         let numeric = columns.iter().enumerate().map(|(i, _)| i > 0).collect();
         self.out.tables.insert(

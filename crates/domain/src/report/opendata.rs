@@ -254,10 +254,7 @@ pub fn package(
     if let Some(graph) = catalog["@graph"].as_array_mut() {
         graph.extend(datasets);
     }
-    files.push(File {
-        name: "catalogo.jsonld".into(),
-        bytes: serde_json::to_vec_pretty(&catalog).unwrap_or_default(),
-    });
+    files.push(File { name: "catalogo.jsonld".into(), bytes: serde_json::to_vec_pretty(&catalog).unwrap_or_default() });
     files
 }
 

@@ -157,7 +157,9 @@ impl Template {
                         continue;
                     }
                 };
-                t.chapters.last_mut().map(|c| c.2.push(item));
+                if let Some(c) = t.chapters.last_mut() {
+                    c.2.push(item);
+                }
                 continue;
             }
             if let Some(open) = unclosed(line) {

@@ -59,7 +59,7 @@ pub async fn inputs(db: &Db, territory: &Territory, campaign_id: i64) -> Result<
     let mut answers: std::collections::HashMap<String, Answers> = std::collections::HashMap::new();
     let mut after = String::new();
     loop {
-        let page = census::submitted_page(&mut conn, campaign_id, &after, 1000).await?;
+        let page = census::clean_page(&mut conn, campaign_id, &after, 1000).await?;
         let last = page.len() < 1000;
         for r in page {
             let a: Answers =
