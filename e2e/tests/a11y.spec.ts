@@ -95,9 +95,7 @@ loggedInSuite('secretariat', [
   // Data control of the synthetic 2021 campaign: the issue list (every rule over 3,851
   // responses), the accepted issues, and a Comune's raw and clean values with the correction form.
   { name: 'segreteria-controllo', path: '/censimento/campagne/1/controllo', status: 200 },
-  { name: 'segreteria-controllo-accettati', path: '/censimento/campagne/1/controllo?stato=accettate', status: 200 },
   { name: 'segreteria-dati-comune', path: '/censimento/campagne/1/comuni/1/dati', status: 200 },
-  { name: 'segreteria-dati-comune-campo', path: '/censimento/campagne/1/comuni/1/dati?campo=A1', status: 200 },
 ]);
 
 loggedInSuite('viewer', [
