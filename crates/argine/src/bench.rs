@@ -465,7 +465,7 @@ pub async fn export_one(cfg: &Config, campaign: i64, format: &str, out: Option<&
     let started = Instant::now();
     let mut exported = export::write(
         &db,
-        Request { campaign_id: campaign, form, labels: None, format, versions },
+        Request { campaign_id: campaign, form, labels: None, format, versions, clean: false },
         &std::env::temp_dir(),
     )
     .await?;

@@ -169,6 +169,35 @@ async fn a_correction_changes_exactly_its_figures_and_is_audited() {
     if let Some(text) = pdf_text(&app, &after.pdf) {
         assert!(squash(&text).contains("nel Comune di San Severo, con 2.500 persone"));
     }
+    // The exports and the API give the raw answers, or the clean ones when asked.
+    let rignano = |json: &serde_json::Value| -> String {
+        let ss = json.as_array().unwrap().iter().find(|r| r["comune_istat"] == "071051").unwrap();
+        ss["answers"]["insediamenti"][i]["E3"].as_str().unwrap().to_owned()
+    };
+    let raw: serde_json::Value =
+        app.get(&sec, &format!("/censimento/campagne/{id}/risposte.json")).await.json().await.unwrap();
+    let clean: serde_json::Value =
+        app.get(&sec, &format!("/censimento/campagne/{id}/risposte.json?dati=puliti")).await.json().await.unwrap();
+    assert_eq!((rignano(&raw), rignano(&clean)), ("2100".to_owned(), "2500".to_owned()));
+    let secret = argine_domain::auth::token::new_secret("argn_");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let user =
+        argine_storage::accounts::find_by_email(&mut conn, &app.account("secretariat").email).await.unwrap().unwrap();
+    let digest = argine_domain::auth::token::digest(&secret);
+    argine_storage::tokens::create(&mut conn, user.id, "analisi", &digest, "read", argine_storage::now() + 86_400)
+        .await
+        .unwrap();
+    drop(conn);
+    let api = |q: &str| {
+        let url = format!("{}/api/v1/census/campaigns/{id}/responses?limit=500&after=071050{q}", app.url);
+        let secret = secret.clone();
+        async move {
+            let page: serde_json::Value =
+                reqwest::Client::new().get(url).bearer_auth(secret).send().await.unwrap().json().await.unwrap();
+            page["responses"].clone()
+        }
+    };
+    assert_eq!((rignano(&api("").await), rignano(&api("&data=clean").await)), ("2100".to_owned(), "2500".to_owned()));
     // Who made it and why.
     let entries = argine_storage::audit::search(
         &app.state.db,

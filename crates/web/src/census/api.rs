@@ -219,6 +219,8 @@ pub struct ResponsesQuery {
     values: String,
     /// Form language code for labels, e.g. `it` or `en`.
     lang: String,
+    /// `clean` for the answers with the secretariat's corrections applied; raw otherwise.
+    data: String,
 }
 
 /// One page of a campaign's submitted responses, by ISTAT code of the Comune.
@@ -255,7 +257,11 @@ pub async fn campaign_responses(
     let c = census::campaign(&mut conn, id).await?;
     let v = census::version(&mut conn, c.form_version_id).await?;
     let versions = census::versions(&mut conn, v.form_id).await?.into_iter().map(|v| (v.id, v.version)).collect();
-    let page = census::submitted_page(&mut conn, id, &q.after, limit).await?;
+    let page = if q.data == "clean" {
+        census::clean_page(&mut conn, id, &q.after, limit).await?
+    } else {
+        census::submitted_page(&mut conn, id, &q.after, limit).await?
+    };
     drop(conn);
     let form = definition(&v)?;
     let lang = form.language_for(if q.lang.is_empty() { "it" } else { &q.lang });
@@ -274,7 +280,7 @@ pub async fn campaign_responses(
         &ctx,
         (user.user.id, &user.user.email),
         ("census_responses", id.to_string()),
-        serde_json::json!({"responses": responses.len(), "after": q.after, "via": "api"}),
+        serde_json::json!({"responses": responses.len(), "after": q.after, "via": "api", "clean": q.data == "clean"}),
     )
     .await?;
     Ok(json(ResponsesPageOut { campaign_id: id, responses, next_after }))

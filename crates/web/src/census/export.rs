@@ -82,6 +82,8 @@ pub struct Request {
     pub format: Format,
     /// Version numbers by form version id (the JSON export names each response's version).
     pub versions: HashMap<i64, String>,
+    /// The clean answers (corrections applied, [`census::clean_page`]) instead of the raw ones.
+    pub clean: bool,
 }
 
 /// A written export.
@@ -100,6 +102,7 @@ pub struct Exported {
 /// The database, an unreadable stored response, or the temporary files.
 pub async fn write(db: &Db, req: Request, tempdir: &std::path::Path) -> Result<Exported, ExportError> {
     let campaign_id = req.campaign_id;
+    let clean = req.clean;
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<SubmittedResponse>>(IN_FLIGHT);
     let dir = tempdir.to_owned();
     let writer = tokio::task::spawn_blocking(move || write_blocking(&req, rx, &dir));
@@ -107,7 +110,11 @@ pub async fn write(db: &Db, req: Request, tempdir: &std::path::Path) -> Result<E
         let mut after = String::new();
         loop {
             let mut conn = db.pool().acquire().await.map_err(StorageError::from)?;
-            let page = census::submitted_page(&mut conn, campaign_id, &after, PAGE).await?;
+            let page = if clean {
+                census::clean_page(&mut conn, campaign_id, &after, PAGE).await?
+            } else {
+                census::submitted_page(&mut conn, campaign_id, &after, PAGE).await?
+            };
             drop(conn);
             let last = usize::try_from(PAGE).is_ok_and(|p| page.len() < p);
             if let Some(r) = page.last() {
@@ -288,6 +295,8 @@ pub struct ExportQuery {
     valori: String,
     /// For CSV: which sheet (the form id, or a repeat's name); the first by default.
     foglio: String,
+    /// `puliti` for the clean answers (corrections applied); the raw answers otherwise.
+    dati: String,
 }
 
 /// Authorizes, loads the campaign and its form, writes the export, audits it. `format` picks
@@ -325,7 +334,8 @@ async fn export(
         }
         f => format!("{}-campagna-{id}.{}", v.form_key, f.code()),
     };
-    let req = Request { campaign_id: id, form, labels, format, versions };
+    let clean = q.dati == "puliti";
+    let req = Request { campaign_id: id, form, labels, format, versions, clean };
     let exported = write(&state.db, req, &std::env::temp_dir())
         .await
         .map_err(|e| WebError::Internal(anyhow::anyhow!("response export: {e}")))?;
@@ -334,7 +344,7 @@ async fn export(
         ctx,
         (user.user.id, user.label()),
         ("census_responses", id.to_string()),
-        serde_json::json!({"responses": exported.responses, "format": format.code()}),
+        serde_json::json!({"responses": exported.responses, "format": format.code(), "clean": clean}),
     )
     .await?;
     Ok((name, exported))
