@@ -69,7 +69,7 @@ pub async fn build(cfg: &Config, o: Options) -> Result<()> {
     if let Some(p) = &o.html {
         let page = format!(
             "<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>{}</body></html>\n",
-            built.report.title.replace('<', "&lt;"),
+            argine_reports::report::esc(&built.report.title),
             built.html
         );
         std::fs::write(p, page).with_context(|| format!("writing {}", p.display()))?;

@@ -58,7 +58,8 @@ pub fn pdf(engine: &Pdf, report: &Report, figures: &[String], options: &RenderOp
     engine.render_with(REPORT_TYP, &files, options)
 }
 
-fn esc(s: &str) -> String {
+/// `s` escaped for HTML text and attribute values.
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -2,33 +2,42 @@
 
 /// An integer with `.` between thousands: `7904` → `7.904`; negative numbers keep their sign.
 pub fn int(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    out
+    // Counts of Comuni and people: exact as f64 (far below 2^53).
+    number(n as f64, 0, '.', ',')
 }
 
 /// A number with `digits` decimals, `,` as decimal separator and `.` between thousands
 /// (rounded half away from zero): `1234.56, 1` → `1.234,6`. Not finite → `–`.
 pub fn decimal(x: f64, digits: usize) -> String {
+    number(x, digits, '.', ',')
+}
+
+/// A number with `digits` decimals and the given separators (`'.', ','` in Italian, `',', '.'`
+/// in English), rounded half away from zero; `-0` is written `0`, a value that is not finite
+/// `–`. The one number formatter of reports and charts.
+pub fn number(x: f64, digits: usize, thousands: char, point: char) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    let s = format!("{:.*}", digits, round_half_away(x, digits));
-    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    let whole: i64 = whole.parse().unwrap_or(0);
-    let whole = int(whole);
-    let sign = if sign == "-" && (whole != "0" || frac.chars().any(|c| c != '0')) { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole},{frac}") }
+    let r = round_half_away(x, digits);
+    let plain = format!("{:.digits$}", r.abs());
+    let negative = r < 0.0 && plain.bytes().any(|b| b.is_ascii_digit() && b != b'0');
+    let (whole, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 2);
+    if negative {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(thousands);
+        }
+        out.push(digit);
+    }
+    if !frac.is_empty() {
+        out.push(point);
+        out.push_str(frac);
+    }
+    out
 }
 
 /// A fraction as a percentage with one decimal: `0.48716` → `48,7%`.

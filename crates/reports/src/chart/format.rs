@@ -62,34 +62,15 @@ impl NumberFormat {
     }
 }
 
-/// `x` rounded to `decimals` places with the locale's separators; `-0` is written `0`, and a
-/// value that is not finite is written `–` (charts reject such values before drawing).
+/// `x` rounded to `decimals` places (halves away from zero) with the locale's separators; `-0`
+/// is written `0`, and a value that is not finite is written `–` (charts reject such values
+/// before drawing). The reports' formatter ([`argine_domain::report::fmt::number`]).
 pub fn number(x: f64, decimals: usize, locale: Locale) -> String {
-    if !x.is_finite() {
-        return "–".to_owned();
-    }
     let (thousands, point) = match locale {
         Locale::Italian => ('.', ','),
         Locale::English => (',', '.'),
     };
-    let plain = format!("{:.decimals$}", x.abs());
-    let negative = x < 0.0 && plain.bytes().any(|b| b.is_ascii_digit() && b != b'0');
-    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
-    let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 2);
-    if negative {
-        out.push('-');
-    }
-    for (i, digit) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push(thousands);
-        }
-        out.push(digit);
-    }
-    if !frac.is_empty() {
-        out.push(point);
-        out.push_str(frac);
-    }
-    out
+    argine_domain::report::fmt::number(x, decimals, thousands, point)
 }
 
 #[cfg(test)]
