@@ -44,16 +44,82 @@ enum Item {
     Profiles { line: usize },
 }
 
-/// A problem in a template, with its line (1-based).
+/// A problem in a template, with its line (1-based). `Display` is English (logs, the CLI);
+/// the web pages translate [`Problem::code`] with [`Problem::arg`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
+#[error("line {line}: {problem}")]
 pub struct TemplateError {
     pub line: usize,
-    pub message: String,
+    pub problem: Problem,
 }
 
-fn err(line: usize, message: impl Into<String>) -> TemplateError {
-    TemplateError { line, message: message.into() }
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("unknown header key «{0}»")]
+    HeaderKey(String),
+    #[error("a header line is «key: value»")]
+    HeaderLine,
+    #[error("the header must end with a line «---»")]
+    HeaderEnd,
+    #[error("the header has no «titolo»")]
+    NoTitle,
+    #[error("a heading before the first chapter («# …»)")]
+    HeadingFirst,
+    #[error("text before the first chapter («# …»)")]
+    TextFirst,
+    #[error("«[[{0}]]» is not [[tabella K]], [[grafico K]], [[mappa K]] or [[schede_regionali]]")]
+    Block(String),
+    #[error("«{{» at column {0} is not closed")]
+    Unclosed(usize),
+    #[error("the template has no chapter («# …»)")]
+    NoChapter,
+    #[error("unknown value «{{{0}}}»")]
+    UnknownValue(String),
+    #[error("unknown table «{0}»")]
+    UnknownTable(String),
+    #[error("unknown chart or map «{0}»")]
+    UnknownFigure(String),
+    #[error("no regions to profile")]
+    NoRegions,
+}
+
+impl Problem {
+    /// A stable code (message ids `report-template-<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::HeaderKey(_) => "header-key",
+            Self::HeaderLine => "header-line",
+            Self::HeaderEnd => "header-end",
+            Self::NoTitle => "no-title",
+            Self::HeadingFirst => "heading-first",
+            Self::TextFirst => "text-first",
+            Self::Block(_) => "block",
+            Self::Unclosed(_) => "unclosed",
+            Self::NoChapter => "no-chapter",
+            Self::UnknownValue(_) => "unknown-value",
+            Self::UnknownTable(_) => "unknown-table",
+            Self::UnknownFigure(_) => "unknown-figure",
+            Self::NoRegions => "no-regions",
+        }
+    }
+
+    /// The problem's argument (a name, a block, a column), if it has one.
+    pub fn arg(&self) -> Option<String> {
+        match self {
+            Self::HeaderKey(s)
+            | Self::Block(s)
+            | Self::UnknownValue(s)
+            | Self::UnknownTable(s)
+            | Self::UnknownFigure(s) => Some(s.clone()),
+            Self::Unclosed(c) => Some(c.to_string()),
+            _ => None,
+        }
+    }
+}
+
+fn err(line: usize, problem: Problem) -> TemplateError {
+    TemplateError { line, problem }
 }
 
 impl Template {
@@ -90,17 +156,17 @@ impl Template {
                         "sottotitolo" => t.subtitle = v,
                         "autore" => t.author = v,
                         "fonte" => t.source = v,
-                        other => errors.push(err(n, format!("unknown header key «{other}»"))),
+                        other => errors.push(err(n, Problem::HeaderKey(other.to_owned()))),
                     }
                 }
-                None => errors.push(err(n, "a header line is «key: value»")),
+                None => errors.push(err(n, Problem::HeaderLine)),
             }
         }
         if !header_closed {
-            errors.push(err(1, "the header must end with a line «---»"));
+            errors.push(err(1, Problem::HeaderEnd));
         }
         if t.title.is_empty() {
-            errors.push(err(1, "the header has no «titolo»"));
+            errors.push(err(1, Problem::NoTitle));
         }
         let mut para: Option<(usize, String)> = None;
         let flush = |para: &mut Option<(usize, String)>, t: &mut Template| {
@@ -123,7 +189,7 @@ impl Template {
                 flush(&mut para, &mut t);
                 match t.chapters.last_mut() {
                     Some(c) => c.2.push(Item::Heading { text: title.trim().to_owned() }),
-                    None => errors.push(err(n, "a heading before the first chapter («# …»)")),
+                    None => errors.push(err(n, Problem::HeadingFirst)),
                 }
                 continue;
             }
@@ -133,7 +199,7 @@ impl Template {
                 continue;
             }
             if t.chapters.is_empty() {
-                errors.push(err(n, "text before the first chapter («# …»)"));
+                errors.push(err(n, Problem::TextFirst));
                 continue;
             }
             if let Some(inner) = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]")) {
@@ -148,12 +214,7 @@ impl Template {
                     (Some("grafico" | "mappa"), Some(k), None) => Item::Figure { line: n, key: k.to_owned(), caption },
                     (Some("schede_regionali"), None, None) => Item::Profiles { line: n },
                     _ => {
-                        errors.push(err(
-                            n,
-                            format!(
-                                "«[[{inner}]]» is not [[tabella K]], [[grafico K]], [[mappa K]] or [[schede_regionali]]"
-                            ),
-                        ));
+                        errors.push(err(n, Problem::Block(inner.trim().to_owned())));
                         continue;
                     }
                 };
@@ -163,7 +224,7 @@ impl Template {
                 continue;
             }
             if let Some(open) = unclosed(line) {
-                errors.push(err(n, format!("«{{» at column {open} is not closed")));
+                errors.push(err(n, Problem::Unclosed(open)));
             }
             match &mut para {
                 Some((_, text)) => {
@@ -175,7 +236,7 @@ impl Template {
         }
         flush(&mut para, &mut t);
         if t.chapters.is_empty() && errors.is_empty() {
-            errors.push(err(1, "the template has no chapter («# …»)"));
+            errors.push(err(1, Problem::NoChapter));
         }
         if errors.is_empty() { Ok(t) } else { Err(errors) }
     }
@@ -189,18 +250,18 @@ impl Template {
                     Item::Paragraph { line, text } => {
                         for name in placeholders(text) {
                             if !ind.values.contains_key(name) {
-                                errors.push(err(*line, format!("unknown value «{{{name}}}»")));
+                                errors.push(err(*line, Problem::UnknownValue(name.to_owned())));
                             }
                         }
                     }
                     Item::Table { line, key, .. } if !ind.tables.contains_key(key) => {
-                        errors.push(err(*line, format!("unknown table «{key}»")));
+                        errors.push(err(*line, Problem::UnknownTable(key.clone())));
                     }
                     Item::Figure { line, key, .. } if !ind.charts.contains_key(key) => {
-                        errors.push(err(*line, format!("unknown chart or map «{key}»")));
+                        errors.push(err(*line, Problem::UnknownFigure(key.clone())));
                     }
                     Item::Profiles { line } if ind.regions.is_empty() => {
-                        errors.push(err(*line, "no regions to profile"));
+                        errors.push(err(*line, Problem::NoRegions));
                     }
                     _ => {}
                 }
@@ -356,7 +417,9 @@ mod tests {
         let t = Template::parse("titolo: R\n---\n# Uno\n\nSono {sconosciuto}.\n[[tabella nessuna]]\n").unwrap();
         let e = t.bind(&indicators(), "", "it").unwrap_err();
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![5, 6]);
-        assert!(e[0].message.contains("sconosciuto") && e[1].message.contains("nessuna"));
+        assert_eq!(e[0].problem, Problem::UnknownValue("sconosciuto".into()));
+        assert_eq!(e[1].problem, Problem::UnknownTable("nessuna".into()));
+        assert_eq!(e[0].to_string(), "line 5: unknown value «{sconosciuto}»");
     }
 
     #[test]
