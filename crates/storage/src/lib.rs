@@ -15,6 +15,7 @@ pub mod jobs;
 mod migrate;
 pub mod network;
 pub mod orgs;
+pub mod reports;
 pub mod sessions;
 pub mod territory;
 pub mod throttle;

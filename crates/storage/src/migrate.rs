@@ -14,6 +14,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (5, "census_campaigns", include_str!("../migrations/sqlite/0005_census_campaigns.sql")),
     (6, "census_mailing", include_str!("../migrations/sqlite/0006_census_mailing.sql")),
     (7, "census_corrections", include_str!("../migrations/sqlite/0007_census_corrections.sql")),
+    (8, "reports", include_str!("../migrations/sqlite/0008_reports.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -23,6 +24,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (5, "census_campaigns", include_str!("../migrations/postgres/0005_census_campaigns.sql")),
     (6, "census_mailing", include_str!("../migrations/postgres/0006_census_mailing.sql")),
     (7, "census_corrections", include_str!("../migrations/postgres/0007_census_corrections.sql")),
+    (8, "reports", include_str!("../migrations/postgres/0008_reports.sql")),
 ];
 
 mod sha2_free {

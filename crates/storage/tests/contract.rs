@@ -1090,3 +1090,109 @@ async fn census_corrections_make_clean_pages_and_leave_the_raw_alone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn report_templates_builds_files_and_publication() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion};
+    use argine_storage::reports::{self, NewBuild, Outcome};
+    on_both(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        let c = census::create_campaign(
+            &mut tx,
+            &NewCampaign {
+                name: "Prova",
+                form_version_id: v,
+                universe: r#"{"kind":"all"}"#,
+                opens_on: "2026-01-10",
+                deadline: "2026-02-10",
+                status: "closed",
+                reminders: 0,
+                reminder_days: 7,
+                accept_late: false,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        // Template versions: never overwritten, newest first.
+        let t1 = reports::save_template(&mut tx, "sintesi", "titolo: A\n---\n# Uno\n", "prima", None).await.unwrap();
+        let t2 = reports::save_template(&mut tx, "sintesi", "titolo: B\n---\n# Uno\n", "", None).await.unwrap();
+        assert_eq!(reports::current_template(&mut tx, "sintesi").await.unwrap().unwrap().id, t2);
+        assert!(reports::current_template(&mut tx, "finale").await.unwrap().is_none());
+        let h = reports::template_history(&mut tx, "sintesi").await.unwrap();
+        assert_eq!(h.iter().map(|v| v.id).collect::<Vec<_>>(), [t2, t1]);
+        assert_eq!(h[1].note, "prima");
+        assert_eq!(reports::template_names(&mut tx).await.unwrap(), [("sintesi".to_owned(), 2, t2)]);
+        let new = NewBuild {
+            campaign_id: c,
+            template_name: "sintesi",
+            template_version: Some(t2),
+            template_body: "titolo: B\n---\n# Uno\n",
+            report_date: "luglio 2022",
+            requested_by: None,
+        };
+        let b1 = reports::queue_build(&mut tx, &new).await.unwrap();
+        let b2 = reports::queue_build(&mut tx, &new).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        // A queued build starts; a finished one does not start again.
+        reports::start(&mut conn, b1).await.unwrap();
+        reports::set_progress(&mut conn, b1, 3).await.unwrap();
+        assert_eq!(reports::build(&mut conn, b1).await.unwrap().progress, 3);
+        let pdf = vec![0_u8, 1, 2, 255];
+        let files = vec![
+            ("rapporto.pdf".to_owned(), "application/pdf".to_owned(), pdf.clone()),
+            ("dati/comuni.csv".to_owned(), "text/csv".to_owned(), b"a;b\n".to_vec()),
+        ];
+        let outcome = Outcome {
+            title: "Rapporto",
+            pages: 33,
+            tables: 32,
+            figures: 37,
+            values_json: r#"{"k":"1"}"#,
+            progress: 6,
+            files: &files,
+        };
+        reports::finish(&mut conn, b1, &outcome).await.unwrap();
+        assert!(matches!(reports::start(&mut conn, b1).await, Err(StorageError::NotFound)));
+        let b = reports::build(&mut conn, b1).await.unwrap();
+        assert_eq!((b.status.as_str(), b.pages, b.values_json.as_str()), ("done", 33, r#"{"k":"1"}"#));
+        assert_eq!(reports::file(&mut conn, b1, "rapporto.pdf").await.unwrap(), ("application/pdf".to_owned(), pdf));
+        let listed = reports::files_of(&mut conn, b1).await.unwrap();
+        assert_eq!(listed.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["dati/comuni.csv", "rapporto.pdf"]);
+        assert_eq!(listed[1].size, 4);
+        // Finishing again (a job run twice) replaces the files instead of failing.
+        reports::finish(&mut conn, b1, &outcome).await.unwrap();
+        assert_eq!(reports::files_of(&mut conn, b1).await.unwrap().len(), 2);
+        // The second build compares with the first; a failed build is not a comparison base.
+        reports::start(&mut conn, b2).await.unwrap();
+        reports::fail(&mut conn, b2, "typst: boom").await.unwrap();
+        let second = reports::build(&mut conn, b2).await.unwrap();
+        assert_eq!((second.status.as_str(), second.error.as_str()), ("failed", "typst: boom"));
+        assert_eq!(reports::previous_done(&mut conn, &second).await.unwrap().map(|p| p.id), Some(b1));
+        let first = reports::build(&mut conn, b1).await.unwrap();
+        assert!(reports::previous_done(&mut conn, &first).await.unwrap().is_none());
+        assert_eq!(reports::builds_of(&mut conn, c).await.unwrap().iter().map(|b| b.id).collect::<Vec<_>>(), [b2, b1]);
+        // Publication: only a finished build; withdrawn once; published again.
+        assert!(matches!(reports::publish(&mut conn, b2, "anci", "ANCI", None).await, Err(StorageError::NotFound)));
+        assert!(reports::published(&mut conn).await.unwrap().is_empty());
+        reports::publish(&mut conn, b1, "anci", "ANCI", None).await.unwrap();
+        let p = reports::published(&mut conn).await.unwrap();
+        assert_eq!(p.len(), 1);
+        assert!(p[0].is_public() && p[0].publisher_ipa == "anci");
+        reports::withdraw(&mut conn, b1, None).await.unwrap();
+        assert!(matches!(reports::withdraw(&mut conn, b1, None).await, Err(StorageError::NotFound)));
+        assert!(reports::published(&mut conn).await.unwrap().is_empty());
+        assert!(!reports::build(&mut conn, b1).await.unwrap().is_public());
+        reports::publish(&mut conn, b1, "anci", "ANCI", None).await.unwrap();
+        assert_eq!(reports::published(&mut conn).await.unwrap().len(), 1);
+    })
+    .await;
+}
