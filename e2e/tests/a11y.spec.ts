@@ -23,6 +23,9 @@ test.describe('accessibility, anonymous', () => {
     { name: 'anon-login', path: '/login', status: 200 },
     { name: 'anon-password-dimenticata', path: '/password/dimenticata', status: 200 },
     { name: 'anon-dati', path: '/dati', status: 200 },
+    // The open data of the demo's final report (build 1), published by the demo.
+    { name: 'anon-dati-aperti', path: '/dati-aperti', status: 200 },
+    { name: 'anon-dati-aperti-pacchetto', path: '/dati-aperti/1', status: 200 },
     { name: 'anon-404', path: '/non-esiste', status: 404 },
   ];
   for (const t of pages) {
@@ -96,6 +99,14 @@ loggedInSuite('secretariat', [
   // responses), the accepted issues, and a Comune's raw and clean values with the correction form.
   { name: 'segreteria-controllo', path: '/censimento/campagne/1/controllo', status: 200 },
   { name: 'segreteria-dati-comune', path: '/censimento/campagne/1/comuni/1/dati', status: 200 },
+  // Reports: the campaign's builds with the form, the demo's final report (build 1) with its
+  // files, the report read as a web page, the templates and the editor with its reference.
+  { name: 'segreteria-rapporti', path: '/rapporti', status: 200 },
+  { name: 'segreteria-rapporti-campagna', path: '/censimento/campagne/1/rapporti', status: 200 },
+  { name: 'segreteria-rapporto', path: '/rapporti/1', status: 200 },
+  { name: 'segreteria-rapporto-pagina', path: '/rapporti/1/pagina', status: 200 },
+  { name: 'segreteria-modelli', path: '/rapporti/modelli', status: 200 },
+  { name: 'segreteria-modello', path: '/rapporti/modelli/finale', status: 200 },
 ]);
 
 loggedInSuite('viewer', [

@@ -48,6 +48,24 @@ pub struct Config {
     pub session: SessionConfig,
     pub login: LoginConfig,
     pub mail: MailConfig,
+    pub open_data: OpenDataConfig,
+}
+
+/// Who publishes the census open data (the DCAT-AP_IT publisher and rights holder).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpenDataConfig {
+    /// The publisher's code in the Indice delle Pubbliche Amministrazioni (identifiers are
+    /// `<ipa>:D.<n>`).
+    pub ipa: String,
+    /// The publisher's name.
+    pub publisher: String,
+}
+
+impl Default for OpenDataConfig {
+    fn default() -> Self {
+        Self { ipa: "anci".into(), publisher: "ANCI – Associazione Nazionale Comuni Italiani".into() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -102,6 +120,7 @@ impl Default for Config {
             session: SessionConfig::default(),
             login: LoginConfig::default(),
             mail: MailConfig::default(),
+            open_data: OpenDataConfig::default(),
         }
     }
 }

@@ -234,6 +234,43 @@ pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::ce
     Ok(out)
 }
 
+/// The final report of the synthetic census, built as the report page builds it (queued, then
+/// worked here rather than waiting for the worker) and its open data published; returns the
+/// build's id.
+pub async fn seed_final_report(state: &AppState, campaign_id: i64) -> anyhow::Result<i64> {
+    use argine_web::reports::job;
+    let mut tx = state.db.begin().await?;
+    let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
+    let template = argine_web::reports::shipped("finale").context("the final report's template")?;
+    let build = job::queue(
+        &mut tx,
+        &argine_storage::reports::NewBuild {
+            campaign_id,
+            template_name: "finale",
+            template_version: None,
+            template_body: template,
+            report_date: "luglio 2022",
+            requested_by: Some(secretariat.id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    job::run(state, &serde_json::to_string(&job::BuildJob { build })?).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let b = argine_storage::reports::build(&mut conn, build).await?;
+    anyhow::ensure!(b.status == "done", "the demo report failed: {}", b.error);
+    let cfg = &state.config;
+    argine_storage::reports::publish(
+        &mut conn,
+        build,
+        &cfg.open_data_ipa,
+        &cfg.open_data_publisher,
+        Some(secretariat.id),
+    )
+    .await?;
+    Ok(build)
+}
+
 /// An open campaign of the shipped questionnaire to the Comuni of the provinces of Foggia and
 /// Mantova; returns San Severo's secret link token.
 pub async fn seed_open_campaign(state: &AppState) -> anyhow::Result<String> {
@@ -505,6 +542,7 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
     let creds = seed(app.state(), &url).await?;
     let census = seed_synthetic_census(app.state()).await?;
     let census_link = seed_open_campaign(app.state()).await?;
+    let report = seed_final_report(app.state(), census.campaign_id).await?;
     let path = cfg.data_dir.join("demo-credentials.txt");
     write_private(&path, &format!("{}census_link={url}/risposta/{census_link}\n", creds.to_file_text()))?;
     println!("argine demo — {url}");
@@ -525,6 +563,7 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
         census.invited, census.submitted, census.campaign_id
     );
     println!("Census 2026 (open), the Comune of San Severo answers at {url}/risposta/{census_link}");
+    println!("Final report of the 2021 census: {url}/rapporti/{report}; its open data: {url}/dati-aperti/{report}");
     println!();
     println!("Credentials written to {}. Outgoing e-mail is written to {}.", path.display(), cfg.mail_dir().display());
     if serve {

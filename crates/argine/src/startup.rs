@@ -57,6 +57,8 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         max_body_bytes: 2 * 1024 * 1024,
         max_upload_bytes: 20 * 1024 * 1024,
         instance_name: cfg.instance_name.clone(),
+        open_data_ipa: cfg.open_data.ipa.clone(),
+        open_data_publisher: cfg.open_data.publisher.clone(),
     }
 }
 

@@ -105,6 +105,9 @@ pub async fn run_once(state: &AppState, mailer: &Mailer, from: &str) -> anyhow::
             }
             Err(e) => Err(anyhow::Error::new(e).context("composing the census e-mail")),
         },
+        argine_web::reports::job::JOB_KIND => argine_web::reports::job::run(state, &job.payload)
+            .await
+            .map_err(|e| anyhow::Error::new(e).context("building the report")),
         other => Err(anyhow::anyhow!("unknown job kind {other}")),
     };
     match result {

@@ -27,6 +27,9 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// Name of this deployment, shown in the header.
     pub instance_name: String,
+    /// The open-data publisher's IPA code and name (`[open_data]`).
+    pub open_data_ipa: String,
+    pub open_data_publisher: String,
 }
 
 impl WebConfig {

@@ -18,5 +18,6 @@ mod mail_smtp;
 mod network;
 mod privacy;
 mod reports;
+mod reports_web;
 mod territory;
 mod territory_import;

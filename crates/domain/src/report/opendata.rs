@@ -138,6 +138,11 @@ fn csv(rows: &[Vec<String>]) -> Vec<u8> {
     bytes
 }
 
+/// The file name of the `i`-th (0-based) table of the package: `tavola-01-risposte-regione.csv`.
+pub fn table_file_name(i: usize, t: &Table) -> String {
+    format!("tavola-{:02}-{}.csv", i + 1, t.key.replace('_', "-"))
+}
+
 fn table_rows(t: &Table) -> Vec<Vec<String>> {
     let mut rows = vec![t.columns.clone()];
     rows.extend(t.rows.iter().cloned());
@@ -187,7 +192,7 @@ pub fn package(
     };
     let mut table_distributions = Vec::new();
     for (i, t) in report.tables().iter().enumerate() {
-        let name = format!("tavola-{:02}-{}.csv", i + 1, t.key.replace('_', "-"));
+        let name = table_file_name(i, t);
         files.push(File { name: name.clone(), bytes: csv(&table_rows(t)) });
         table_distributions.push(distribution(&name, "CSV", "text/csv"));
     }
@@ -258,7 +263,7 @@ pub fn package(
     files
 }
 
-const XLSX_MEDIA: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX_MEDIA: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[cfg(test)]
 mod tests {

@@ -44,12 +44,13 @@ pub struct Chrome {
 impl Chrome {
     pub fn anonymous(state: &AppState, ctx: &RequestCtx) -> Self {
         let mut c = Self { instance: state.config.instance_name.clone(), ..Self::anonymous_bare(ctx) };
-        // The territory is public reference data.
+        // The territory is public reference data, and so are the published open data.
         c.nav.push(NavItem {
             href: "/territorio",
             label: c.tr.t("nav-territory"),
             active: ctx.path.starts_with("/territorio"),
         });
+        c.nav.push(open_data_item(&c.tr, ctx));
         c
     }
 
@@ -81,10 +82,11 @@ impl Chrome {
         c.user_name = Some(user.user.display_name.clone());
         c.org_name = Some(user.org.name.clone());
         let a = &user.actor;
-        let items: [(&'static str, &'static str, Action, Resource); 6] = [
+        let items: [(&'static str, &'static str, Action, Resource); 7] = [
             ("/", "nav-home", Action::ViewDashboard, Resource::System),
             ("/rete/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
             ("/censimento/questionari", "nav-census", Action::ViewCensus, Resource::Census),
+            ("/rapporti", "nav-reports", Action::ViewCensus, Resource::Census),
             ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
             ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),
             ("/admin/job", "nav-jobs", Action::ViewJobs, Resource::JobQueue),
@@ -107,8 +109,13 @@ impl Chrome {
                 });
             }
         }
+        c.nav.push(open_data_item(&c.tr, ctx));
         c
     }
+}
+
+fn open_data_item(tr: &Tr, ctx: &RequestCtx) -> NavItem {
+    NavItem { href: "/dati-aperti", label: tr.t("nav-open-data"), active: ctx.path.starts_with("/dati-aperti") }
 }
 
 /// Renders a template into a response marked as already rendered.

@@ -2,6 +2,10 @@
 //! the territory, turned into a [`Report`] by a template, and rendered as PDF, HTML and an
 //! XLSX annex. Used by the report pages and by `argine report build`.
 
+pub mod job;
+pub mod pages;
+pub mod public;
+
 use crate::territory::Territory;
 use argine_domain::census::answers::Answers;
 use argine_domain::report::census::{ComuneInput, Indicators};
@@ -38,6 +42,8 @@ pub enum ReportError {
     Pdf(#[from] argine_reports::pdf::PdfError),
     #[error("xlsx: {0}")]
     Xlsx(#[from] argine_reports::xlsx::XlsxError),
+    #[error("the build task stopped: {0}")]
+    Task(String),
 }
 
 fn list(errors: &[TemplateError]) -> String {
