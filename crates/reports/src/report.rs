@@ -195,6 +195,7 @@ pub enum DrawError {
 pub struct Layers<'a> {
     pub regions: &'a [crate::map::Area],
     pub provinces: &'a [crate::map::Area],
+    pub comuni: &'a [crate::map::Area],
 }
 
 /// Draws every figure of the report, in order, as SVG.
@@ -284,19 +285,26 @@ pub fn draw(f: &argine_domain::report::Figure, n: usize, lang: &str, layers: &La
             })
             .map_err(chart_err)
         }
-        Chart::Choropleth { level, values, legend, percent } => {
+        Chart::Choropleth { level, values, legend, percent, scope } => {
+            let layer = match level.as_str() {
+                "province" => layers.provinces,
+                "comuni" => layers.comuni,
+                _ => layers.regions,
+            };
+            let scope: std::collections::HashSet<&str> = scope.iter().map(String::as_str).collect();
             let areas: Vec<&crate::map::Area> =
-                if level == "province" { layers.provinces.iter().collect() } else { layers.regions.iter().collect() };
+                layer.iter().filter(|a| scope.is_empty() || scope.contains(a.code.as_str())).collect();
             // Counts: areas with none are drawn as the "none" class rather than splitting the
             // quintiles among zeros.
             let values: std::collections::HashMap<String, f64> =
                 values.iter().filter(|(_, v)| *percent || **v > 0.0).map(|(k, v)| (k.clone(), *v)).collect();
-            let none = if *percent {
-                no_data
-            } else if lang == "en" {
-                "None"
-            } else {
-                "Nessuno"
+            // Comuni that did not answer are drawn with those that declared none.
+            let none = match (*percent, level == "comuni", lang == "en") {
+                (true, _, _) => no_data,
+                (false, true, true) => "None, or no answer",
+                (false, true, false) => "Nessuno o nessuna risposta",
+                (false, false, true) => "None",
+                (false, false, false) => "Nessuno",
             };
             let format = fmt(*percent);
             let show = |x: f64| format.format(x);

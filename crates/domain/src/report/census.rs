@@ -255,6 +255,7 @@ impl Builder<'_> {
                 values: by_region,
                 legend: "Tasso di risposta".into(),
                 percent: true,
+                scope: Vec::new(),
             },
         );
         let by_province: BTreeMap<String, f64> = response_rates(data, Grouping::Province)
@@ -272,6 +273,52 @@ impl Builder<'_> {
                 values: by_province,
                 legend: "Tasso di risposta".into(),
                 percent: true,
+                scope: Vec::new(),
+            },
+        );
+    }
+
+    /// The foreign workers each Comune declared, Comune by Comune, in the region where the
+    /// most were declared (its name in `regione_mappa_comuni`).
+    fn comuni_map(&mut self, comuni: &[ComuneInput]) {
+        let declared = |a: &Answers| {
+            if a.value("B1") == "1" { number(a, "B3a").unwrap_or(0.0) + number(a, "B3b").unwrap_or(0.0) } else { 0.0 }
+        };
+        let mut by_region: BTreeMap<&str, f64> = BTreeMap::new();
+        for c in comuni {
+            if let Some(a) = &c.answers {
+                *by_region.entry(c.region.as_str()).or_default() += declared(a);
+            }
+        }
+        // The most workers; on a tie the first region in code order.
+        let Some(region) = by_region
+            .iter()
+            .fold(None::<(&str, f64)>, |best, (r, n)| match best {
+                Some((_, m)) if m >= *n => best,
+                _ => Some((r, *n)),
+            })
+            .map(|(r, _)| r.to_owned())
+        else {
+            return;
+        };
+        let name =
+            self.out.regions.iter().find(|(c, _)| *c == region).map_or_else(|| region.clone(), |(_, n)| n.clone());
+        let inside: Vec<&ComuneInput> = comuni.iter().filter(|c| c.region == region).collect();
+        let values: BTreeMap<String, f64> = inside
+            .iter()
+            .filter_map(|c| c.answers.as_ref().map(|a| (c.istat.clone(), declared(a))))
+            .filter(|(_, n)| *n > 0.0)
+            .collect();
+        self.value("regione_mappa_comuni", name.clone());
+        self.chart(
+            "mappa_lavoratori_comuni",
+            &format!("Lavoratori stranieri dichiarati dai Comuni: {name}"),
+            Chart::Choropleth {
+                level: "comuni".into(),
+                values,
+                legend: "Lavoratori dichiarati".into(),
+                percent: false,
+                scope: inside.iter().map(|c| c.istat.clone()).collect(),
             },
         );
     }
@@ -386,6 +433,7 @@ impl Builder<'_> {
         for (c, a) in &resp {
             *by_province.entry(c.province.clone()).or_default() += f64::from(u8::from(a.value("B1") == "1"));
         }
+        self.comuni_map(comuni);
         self.chart(
             "mappa_lavoratori_province",
             "Comuni con presenza di lavoratori stranieri, per provincia",
@@ -394,6 +442,7 @@ impl Builder<'_> {
                 values: by_province,
                 legend: "Comuni con lavoratori".into(),
                 percent: false,
+                scope: Vec::new(),
             },
         );
 
@@ -683,6 +732,7 @@ impl Builder<'_> {
                 values: per_region_map,
                 legend: "Comuni con insediamenti".into(),
                 percent: false,
+                scope: Vec::new(),
             },
         );
     }

@@ -102,8 +102,9 @@ pub enum Chart {
     /// A histogram of given bins.
     Histogram { bins: Vec<String>, counts: Vec<f64>, unit: String },
     /// Regions (`level` = `regioni`), provinces or comuni coloured by value, by ISTAT code;
-    /// areas without a value are drawn as "no data".
-    Choropleth { level: String, values: BTreeMap<String, f64>, legend: String, percent: bool },
+    /// areas without a value are drawn as "no data". `scope` lists the areas drawn (the map is
+    /// framed on them); empty, every area of the level.
+    Choropleth { level: String, values: BTreeMap<String, f64>, legend: String, percent: bool, scope: Vec<String> },
     /// Circles of area proportional to value at points (lon, lat), over the regions.
     Symbols { points: Vec<Symbol>, legend: String },
 }

@@ -123,7 +123,7 @@ pub fn build(
     let layers = crate::territory::svg::layers();
     let figures = argine_reports::report::draw_all(
         &report,
-        &argine_reports::report::Layers { regions: &layers[0], provinces: &layers[1] },
+        &argine_reports::report::Layers { regions: &layers[0], provinces: &layers[1], comuni: &layers[2] },
     )?;
     progress(4);
     let rendered = argine_reports::report::pdf(
