@@ -111,7 +111,7 @@ pub fn clean_answers(
     })
 }
 
-fn set_at(answers: &mut Answers, c: &Correction) -> Result<(), ApplyError> {
+pub(crate) fn set_at(answers: &mut Answers, c: &Correction) -> Result<(), ApplyError> {
     let mut scope = answers;
     for (repeat, index) in &c.path.repeats {
         let instances = match scope.0.get_mut(repeat) {

@@ -5,10 +5,12 @@
 //! import of responses collected elsewhere — KoboToolbox, LimeSurvey, argine's own export
 //! ([`import`]) — and a seeded synthetic national census calibrated on the published 2021
 //! figures ([`synth`]); the corrections over submitted responses ([`clean`]) and the data-control
-//! rules run over the corrected answers ([`rules`]).
+//! rules run over the corrected answers ([`rules`]); the coding of free-text "other" answers
+//! with a codebook per question ([`coding`]).
 
 pub mod answers;
 pub mod clean;
+pub mod coding;
 pub mod document;
 pub mod engine;
 pub mod export;

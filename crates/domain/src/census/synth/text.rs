@@ -146,9 +146,21 @@ pub(crate) const OFFICES: [&str; 9] = [
     "Sportello Immigrazione",
 ];
 
-/// A3_altro: other roles.
-pub(crate) const OTHER_ROLES: [&str; 6] = [
+/// A3_altro: other roles, as Comuni type them: the same role in several spellings (case,
+/// hyphens, abbreviations, articles), which the secretariat codes with one code. Changing this
+/// list changes no published figure: a pick draws one number whatever the list's length.
+pub(crate) const OTHER_ROLES: [&str; 16] = [
+    "Vicesindaco",
+    "vice sindaco",
+    "Vice-Sindaco",
+    "Assessore ai servizi sociali",
+    "assessore servizi sociali",
+    "Ass. ai Servizi Sociali",
+    "Responsabile Ufficio Anagrafe",
+    "resp. ufficio anagrafe",
+    "Responsabile dell'Ufficio Anagrafe",
     "Segretario comunale",
+    "segretario comunale",
     "Istruttore amministrativo",
     "Consigliere comunale delegato",
     "Responsabile Ufficio Immigrazione",
@@ -156,16 +168,19 @@ pub(crate) const OTHER_ROLES: [&str; 6] = [
     "Coordinatore dell'Ambito territoriale sociale",
 ];
 
-/// D1_altro: other kinds of structure.
-pub(crate) const OTHER_STRUCTURES: [&str; 8] = [
+/// D1_altro: other kinds of structure (with a few spelling variants, as [`OTHER_ROLES`]).
+pub(crate) const OTHER_STRUCTURES: [&str; 11] = [
     "Foresteria per lavoratori stagionali",
+    "foresteria lavoratori stagionali",
     "Dormitorio comunale",
     "Moduli abitativi (container)",
+    "moduli abitativi - container",
     "Tendopoli attrezzata",
     "Accoglienza diffusa presso aziende agricole",
     "Struttura della Caritas diocesana",
     "Ostello",
     "Prima accoglienza stagionali (PAS)",
+    "Prima Accoglienza Stagionali - PAS",
 ];
 
 /// F2: descriptions of housing measures, any Comune.
