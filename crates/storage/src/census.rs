@@ -5,6 +5,7 @@
 //! There is no function that changes a stored version: a new import is a new version.
 
 pub mod clean;
+pub mod coding;
 
 pub use clean::clean_page;
 

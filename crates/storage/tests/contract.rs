@@ -1196,3 +1196,219 @@ async fn report_templates_builds_files_and_publication() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn census_coding_codebooks_recoding_history_and_clean_pages() {
+    use argine_domain::census::answers::Answers;
+    use argine_storage::census::clean::{self, NewCorrection};
+    use argine_storage::census::coding::{self, NewAssignment, NewCode};
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation, NewResponse};
+    let sheets = vec![
+        (
+            "survey".to_owned(),
+            [
+                ["type", "name", "label"],
+                ["text", "A3_altro", "Altro (specificare)"],
+                ["begin_repeat", "strutture", "Strutture"],
+                ["text", "D1_altro", "Specificare"],
+                ["end_repeat", "strutture", ""],
+            ]
+            .iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect(),
+        ),
+        ("choices".to_owned(), vec![vec!["list_name".into(), "name".into(), "label".into()]]),
+    ];
+    let form = argine_domain::census::xlsform::parse(&sheets).unwrap();
+    let definition = serde_json::to_string(&form).unwrap();
+    on_both(|db| {
+        let definition = definition.clone();
+        async move {
+            let o = org(&db, "ANCI", Jurisdiction::National).await;
+            let u = user(&db, o, "s@anci.it").await;
+            let mut tx = db.begin().await.unwrap();
+            let v = census::add_version(
+                &mut tx,
+                &NewFormVersion {
+                    form_key: "f",
+                    version: "1",
+                    title: "F",
+                    source: b"x",
+                    definition: &definition,
+                    questions: 2,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+            let c = census::create_campaign(
+                &mut tx,
+                &NewCampaign {
+                    name: "Prova",
+                    form_version_id: v,
+                    universe: r#"{"kind":"all"}"#,
+                    opens_on: "2026-01-10",
+                    deadline: "2026-02-10",
+                    status: "closed",
+                    reminders: 0,
+                    reminder_days: 7,
+                    accept_late: false,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+            let list: Vec<NewInvitation> = (0..3)
+                .map(|i| NewInvitation {
+                    comune_code: format!("07100{i}"),
+                    comune_name: format!("Comune {i}"),
+                    province_code: "071".into(),
+                    region_code: "16".into(),
+                    email: None,
+                    pec: None,
+                    invited_at: Some(1_700_000_000),
+                })
+                .collect();
+            let ids = census::add_invitations(&mut tx, c, &list).await.unwrap();
+            let raw = [
+                r#"{"A3_altro":"Vice-Sindaco","strutture":[{"D1_altro":"Ostello"},{"D1_altro":"Tendopoli"}]}"#,
+                r#"{"A3_altro":"vice sindaco"}"#,
+                r#"{"A3_altro":"Segretario comunale"}"#,
+            ];
+            let responses: Vec<NewResponse> = ids
+                .iter()
+                .zip(raw)
+                .map(|(id, a)| NewResponse {
+                    invitation_id: *id,
+                    form_version_id: v,
+                    answers: a.to_owned(),
+                    submitted_at: Some(1_700_100_000),
+                    source: "import",
+                })
+                .collect();
+            census::add_responses(&mut tx, &responses).await.unwrap();
+            tx.commit().await.unwrap();
+
+            // A codebook per question; the same code twice in one codebook is a conflict.
+            let mut conn = db.pool().acquire().await.unwrap();
+            let code = |question: &'static str, code: &'static str, label: &'static str| NewCode {
+                campaign_id: c,
+                question,
+                code,
+                label,
+                description: "",
+            };
+            let vice =
+                coding::add_code(&mut conn, &code("A3_altro", "VICESINDACO", "Vicesindaco"), Some(u)).await.unwrap();
+            let segr =
+                coding::add_code(&mut conn, &code("A3_altro", "SEGRETARIO", "Segretario"), Some(u)).await.unwrap();
+            let tend = coding::add_code(&mut conn, &code("D1_altro", "TENDOPOLI", "Tendopoli"), None).await.unwrap();
+            assert!(matches!(
+                coding::add_code(&mut conn, &code("A3_altro", "VICESINDACO", "Altro"), None).await,
+                Err(StorageError::Conflict(name)) if name == "census_codes_code"
+            ));
+            coding::add_code(&mut conn, &code("D1_altro", "VICESINDACO", "Same code, other codebook"), None)
+                .await
+                .unwrap();
+            let book = coding::codes(&mut conn, c, "A3_altro").await.unwrap();
+            assert_eq!(book.iter().map(|k| k.code.as_str()).collect::<Vec<_>>(), ["SEGRETARIO", "VICESINDACO"]);
+            assert_eq!(coding::coded_questions(&mut conn, c).await.unwrap(), ["A3_altro", "D1_altro"]);
+
+            // Assign, recode (history kept), and a code of another codebook is refused.
+            let mut tx = db.begin().await.unwrap();
+            let a = |inv: i64, path: &'static str, text: &'static str, code_id: i64| NewAssignment {
+                invitation_id: inv,
+                path,
+                coded_text: text,
+                code_id,
+            };
+            let n = coding::assign(
+                &mut tx,
+                c,
+                "A3_altro",
+                &[a(ids[0], "A3_altro", "Vice-Sindaco", segr), a(ids[1], "A3_altro", "vice sindaco", vice)],
+                Some(u),
+            )
+            .await
+            .unwrap();
+            assert_eq!(n, 2);
+            assert_eq!(
+                coding::assign(&mut tx, c, "A3_altro", &[a(ids[0], "A3_altro", "Vice-Sindaco", vice)], Some(u))
+                    .await
+                    .unwrap(),
+                1
+            );
+            assert_eq!(
+                coding::assign(&mut tx, c, "A3_altro", &[a(ids[0], "A3_altro", "Vice-Sindaco", vice)], Some(u))
+                    .await
+                    .unwrap(),
+                0,
+                "the same code on the same text changes nothing"
+            );
+            coding::assign(&mut tx, c, "D1_altro", &[a(ids[0], "strutture[1]/D1_altro", "Tendopoli", tend)], None)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert!(matches!(
+                coding::assign(&mut conn, c, "A3_altro", &[a(ids[2], "A3_altro", "Segretario comunale", tend)], None)
+                    .await,
+                Err(StorageError::NotFound)
+            ));
+            let history = coding::history(&mut conn, ids[0], "A3_altro").await.unwrap();
+            assert_eq!(history.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(), ["SEGRETARIO", "VICESINDACO"]);
+            assert!(
+                history[0].replaced_at.is_some()
+                    && history[0].replaced_by == Some(u)
+                    && history[1].replaced_at.is_none()
+            );
+            let current = coding::current(&mut conn, c, "A3_altro").await.unwrap();
+            assert_eq!(
+                current.iter().map(|x| (x.comune_code.as_str(), x.code.as_str())).collect::<Vec<_>>(),
+                [("071000", "VICESINDACO"), ("071001", "VICESINDACO")]
+            );
+
+            // Retired: no longer assignable, but the answers keep it.
+            coding::retire_code(&mut conn, c, vice, Some(u)).await.unwrap();
+            assert!(matches!(coding::retire_code(&mut conn, c, vice, Some(u)).await, Err(StorageError::NotFound)));
+            assert!(matches!(
+                coding::assign(&mut conn, c, "A3_altro", &[a(ids[2], "A3_altro", "Segretario comunale", vice)], None)
+                    .await,
+                Err(StorageError::NotFound)
+            ));
+            // A used code cannot be deleted, by the schema too.
+            assert!(
+                sqlx::query("DELETE FROM census_codes WHERE id = $1").bind(vice).execute(&mut *conn).await.is_err()
+            );
+
+            // The clean pages carry the codes as variables; the raw ones do not.
+            let page = census::clean_page(&mut conn, c, "", 10).await.unwrap();
+            let a0: Answers = serde_json::from_str(&page[0].answers).unwrap();
+            assert_eq!(a0.value("A3_altro_codice"), "VICESINDACO");
+            assert_eq!(a0.repeat("strutture")[1].value("D1_altro_codice"), "TENDOPOLI");
+            assert_eq!(a0.repeat("strutture")[0].value("D1_altro_codice"), "");
+            let a1: Answers = serde_json::from_str(&page[1].answers).unwrap();
+            assert_eq!(a1.value("A3_altro_codice"), "VICESINDACO");
+            assert_eq!(page[2].answers, raw[2], "no code, no correction: as stored");
+            let raw_page = census::submitted_page(&mut conn, c, "", 10).await.unwrap();
+            assert!(raw_page.iter().all(|r| !r.answers.contains("_codice")));
+
+            // A correction that changes a coded answer leaves it uncoded; one that only changes
+            // its spelling does not.
+            let fix = |inv: i64, old: &'static str, new: &'static str| NewCorrection {
+                invitation_id: inv,
+                path: "A3_altro",
+                old_value: old,
+                new_value: new,
+                reason: "Telefonata",
+                source: "telefonata",
+            };
+            clean::add_correction(&mut conn, &fix(ids[0], "Vice-Sindaco", "VICE SINDACO"), None).await.unwrap();
+            clean::add_correction(&mut conn, &fix(ids[1], "vice sindaco", "Assessore"), None).await.unwrap();
+            let page = census::clean_page(&mut conn, c, "", 10).await.unwrap();
+            let a0: Answers = serde_json::from_str(&page[0].answers).unwrap();
+            let a1: Answers = serde_json::from_str(&page[1].answers).unwrap();
+            assert_eq!((a0.value("A3_altro_codice"), a1.value("A3_altro_codice")), ("VICESINDACO", ""));
+        }
+    })
+    .await;
+}

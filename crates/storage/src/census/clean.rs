@@ -1,10 +1,12 @@
 //! Raw and clean: corrections over submitted responses, the clean pages the statistics read,
-//! and the secretariat's decisions on data-control issues (migration 0007).
+//! and the secretariat's decisions on data-control issues (migration 0007); the clean pages
+//! carry the codes of coded open answers too (migration 0009, [`super::coding`]).
 
 use super::{SubmittedResponse, submitted_page, version};
 use crate::{Result, StorageError, now};
 use argine_domain::census::answers::Answers;
 use argine_domain::census::clean::{self as domain, Correction as DomainCorrection};
+use argine_domain::census::coding::{self, Assigned};
 use argine_domain::census::engine::{Engine, FieldPath};
 use argine_domain::census::xlsform::Form;
 use sqlx::{AnyConnection, FromRow};
@@ -141,8 +143,10 @@ fn day_of(t: Option<i64>) -> time::Date {
 /// [`submitted_page`] with the active corrections applied: the same responses, in the same
 /// order and pages, each with its *clean* answers (`argine_domain::census::clean::clean_answers`:
 /// corrections in id order, then the questionnaire's calculations again, as of the day of
-/// submission, so that totals follow). A response with no active correction is returned exactly
-/// as stored. This is what the statistics read. `Corrupt` when a stored correction no longer
+/// submission, so that totals follow), then the codes of its coded open answers as variables
+/// `<question>_codice` (`argine_domain::census::coding::apply_codes`: a code holds while the
+/// clean text is the coded one). A response with no active correction and no code is returned
+/// exactly as stored. This is what the statistics read. `Corrupt` when a stored correction no longer
 /// fits its response (a path through an instance the response does not have).
 pub async fn clean_page(
     conn: &mut AnyConnection,
@@ -164,33 +168,46 @@ pub async fn clean_page(
     .bind(&last)
     .fetch_all(&mut *conn)
     .await?;
-    if rows.is_empty() {
+    let assigned = super::coding::current_between(conn, campaign_id, after, &last).await?;
+    if rows.is_empty() && assigned.is_empty() {
         return Ok(page);
     }
     let mut by_comune: HashMap<String, Vec<DomainCorrection>> = HashMap::new();
     for r in rows {
         by_comune.entry(r.comune_code).or_default().push(r.correction.to_domain()?);
     }
+    let mut codes_of: HashMap<String, Vec<Assigned>> = HashMap::new();
+    for a in &assigned {
+        codes_of.entry(a.comune_code.clone()).or_default().push(a.to_domain()?);
+    }
     let mut forms: HashMap<i64, Form> = HashMap::new();
     for resp in &mut page {
-        let Some(list) = by_comune.get(&resp.comune_code) else { continue };
-        if !forms.contains_key(&resp.form_version_id) {
-            let v = version(conn, resp.form_version_id).await?;
-            let form: Form = serde_json::from_str(&v.definition)
-                .map_err(|e| StorageError::Corrupt(format!("form version {} is unreadable: {e}", v.id)))?;
-            forms.insert(v.id, form);
+        let (list, codes) = (by_comune.get(&resp.comune_code), codes_of.get(&resp.comune_code));
+        if list.is_none() && codes.is_none() {
+            continue;
         }
-        let form = forms.get(&resp.form_version_id);
-        let engine = form
-            .map(Engine::new)
-            .transpose()
-            .map_err(|e| StorageError::Corrupt(format!("form version {}: {e:?}", resp.form_version_id)))?;
-        let raw: Answers = serde_json::from_str(&resp.answers)
+        let mut answers: Answers = serde_json::from_str(&resp.answers)
             .map_err(|e| StorageError::Corrupt(format!("response {} is unreadable: {e}", resp.id)))?;
-        let clean = domain::clean_answers(&raw, list, engine.as_ref(), day_of(resp.submitted_at))
-            .map_err(|e| StorageError::Corrupt(format!("response {}: {e}", resp.id)))?;
+        if let Some(list) = list {
+            if !forms.contains_key(&resp.form_version_id) {
+                let v = version(conn, resp.form_version_id).await?;
+                let form: Form = serde_json::from_str(&v.definition)
+                    .map_err(|e| StorageError::Corrupt(format!("form version {} is unreadable: {e}", v.id)))?;
+                forms.insert(v.id, form);
+            }
+            let form = forms.get(&resp.form_version_id);
+            let engine = form
+                .map(Engine::new)
+                .transpose()
+                .map_err(|e| StorageError::Corrupt(format!("form version {}: {e:?}", resp.form_version_id)))?;
+            answers = domain::clean_answers(&answers, list, engine.as_ref(), day_of(resp.submitted_at))
+                .map_err(|e| StorageError::Corrupt(format!("response {}: {e}", resp.id)))?;
+        }
+        if let Some(codes) = codes {
+            coding::apply_codes(&mut answers, codes);
+        }
         resp.answers =
-            serde_json::to_string(&clean).map_err(|e| StorageError::Corrupt(format!("response {}: {e}", resp.id)))?;
+            serde_json::to_string(&answers).map_err(|e| StorageError::Corrupt(format!("response {}: {e}", resp.id)))?;
     }
     Ok(page)
 }
