@@ -77,6 +77,11 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/campagne/{id}/mappa.svg", get(census::follow::map_svg))
         .route("/censimento/campagne/{id}/controllo", get(census::clean::issues))
         .route("/censimento/campagne/{id}/controllo/accetta", post(census::clean::accept))
+        .route("/censimento/campagne/{id}/codifica", get(census::coding::list))
+        .route("/censimento/campagne/{id}/codifica/{question}", get(census::coding::question))
+        .route("/censimento/campagne/{id}/codifica/{question}/codici", post(census::coding::add_code))
+        .route("/censimento/campagne/{id}/codifica/{question}/codici/{code}/ritira", post(census::coding::retire))
+        .route("/censimento/campagne/{id}/codifica/{question}/assegna", post(census::coding::assign))
         .route("/censimento/campagne/{id}/comuni/{invitation}/dati", get(census::clean::response))
         .route("/censimento/campagne/{id}/comuni/{invitation}/correzioni", post(census::clean::correct))
         .route(

@@ -11,6 +11,7 @@ mod auth_flows;
 mod bad_input;
 mod census_campaigns;
 mod census_clean;
+mod census_coding;
 mod census_forms;
 mod census_mail;
 mod census_respond;

@@ -82,7 +82,9 @@ pub struct Request {
     pub format: Format,
     /// Version numbers by form version id (the JSON export names each response's version).
     pub versions: HashMap<i64, String>,
-    /// The clean answers (corrections applied, [`census::clean_page`]) instead of the raw ones.
+    /// The clean answers (corrections applied and codes of coded open answers, [`census::clean_page`])
+    /// instead of the raw ones; `form` should then have the codes' columns
+    /// (`argine_domain::census::coding::with_code_columns`).
     pub clean: bool,
 }
 
@@ -314,8 +316,17 @@ async fn export(
     let c = census::campaign(&mut conn, id).await?;
     let v = census::version(&mut conn, c.form_version_id).await?;
     let versions = census::versions(&mut conn, v.form_id).await?.into_iter().map(|v| (v.id, v.version)).collect();
+    let clean = q.dati == "puliti";
+    // The clean data: each question with a codebook gets its `<question>_codice` column.
+    let coded = if clean { census::coding::coded_questions(&mut conn, id).await? } else { Vec::new() };
     drop(conn);
     let form = super::forms::definition(&v)?;
+    let form = if coded.is_empty() {
+        form
+    } else {
+        let coded: Vec<&str> = coded.iter().map(String::as_str).collect();
+        argine_domain::census::coding::with_code_columns(&form, &coded)
+    };
     let labels = (q.valori == "etichette").then(|| form.language_for(ctx.lang.code()));
     let format = match format {
         Format::Csv { .. } if !q.foglio.is_empty() => {
@@ -334,7 +345,6 @@ async fn export(
         }
         f => format!("{}-campagna-{id}.{}", v.form_key, f.code()),
     };
-    let clean = q.dati == "puliti";
     let req = Request { campaign_id: id, form, labels, format, versions, clean };
     let exported = write(&state.db, req, &std::env::temp_dir())
         .await

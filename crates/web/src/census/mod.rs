@@ -4,6 +4,7 @@
 pub mod api;
 pub mod campaigns;
 pub mod clean;
+pub mod coding;
 pub mod create;
 pub mod document;
 pub mod export;
