@@ -67,20 +67,22 @@ impl<'f> Question<'f> {
     }
 }
 
-/// Whether a question's answers are coded: a text question named `…_altro` or `…_other`, or
-/// the text question `or_other` generates.
+/// Whether a question's answers are coded: a text question named `…_altro` or `…_other` (the
+/// latter includes the `NAME_other` question that `or_other` generates).
 #[must_use]
 pub fn is_codable(item: &Item) -> bool {
-    item.kind == Kind::Text && (item.generated || item.name.ends_with("_altro") || item.name.ends_with("_other"))
+    item.kind == Kind::Text && (item.name.ends_with("_altro") || item.name.ends_with("_other"))
 }
 
 /// The free-text "other" questions of a form, in sheet order (top level or inside one repeat;
-/// nested repeats are not in the census questionnaires and are left out).
+/// nested repeats are not in the census questionnaires and are left out). A question is left
+/// out when the form has a question named as its code variable ([`code_variable`]): the code
+/// would overwrite that question's answers.
 #[must_use]
 pub fn questions(form: &Form) -> Vec<Question<'_>> {
     form.fields()
         .into_iter()
-        .filter(|(_, item)| is_codable(item))
+        .filter(|(_, item)| is_codable(item) && form.item(&code_variable(&item.name)).is_none())
         .filter_map(|(repeats, item)| match repeats.as_slice() {
             [] => Some(Question { item, repeat: None }),
             [r] => Some(Question { item, repeat: Some(*r) }),
@@ -536,6 +538,8 @@ mod tests {
         assert!(!names.contains(&"A2_codice".to_owned()), "only free-text other questions");
         assert_eq!(extended.repeat_path("D1_altro_codice"), Some(vec!["strutture"]));
         assert_eq!(with_code_columns(&extended, &["D1_altro"]), extended, "never twice");
+        let q: Vec<&str> = questions(&extended).iter().map(|q| q.name()).collect();
+        assert_eq!(q, ["A3_altro", "B_other"], "a form's own `D1_altro_codice` is never overwritten");
     }
 
     #[test]
