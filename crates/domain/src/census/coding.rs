@@ -252,20 +252,30 @@ impl Group {
 /// Answers with nothing left after normalisation ("-", "...") are left out.
 #[must_use]
 pub fn group<K: Ord>(answers: &[(K, &str)]) -> Vec<Group> {
-    let mut by: BTreeMap<String, (BTreeMap<&str, usize>, Vec<usize>, BTreeSet<&K>)> = BTreeMap::new();
+    /// One group as it is gathered: spellings with their counts, members, Comuni.
+    struct Gathering<'a, K> {
+        variants: BTreeMap<&'a str, usize>,
+        members: Vec<usize>,
+        comuni: BTreeSet<&'a K>,
+    }
+    let mut by: BTreeMap<String, Gathering<'_, K>> = BTreeMap::new();
     for (i, (comune, text)) in answers.iter().enumerate() {
         let n = normalise(text);
         if n.is_empty() {
             continue;
         }
-        let e = by.entry(n).or_default();
-        *e.0.entry(text.trim()).or_default() += 1;
-        e.1.push(i);
-        e.2.insert(comune);
+        let e = by.entry(n).or_insert_with(|| Gathering {
+            variants: BTreeMap::new(),
+            members: Vec::new(),
+            comuni: BTreeSet::new(),
+        });
+        *e.variants.entry(text.trim()).or_default() += 1;
+        e.members.push(i);
+        e.comuni.insert(comune);
     }
     let mut out: Vec<Group> = by
         .into_iter()
-        .map(|(normalised, (variants, members, comuni))| {
+        .map(|(normalised, Gathering { variants, members, comuni })| {
             let mut variants: Vec<(String, usize)> = variants.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
             variants.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             Group { normalised, variants, members, comuni: comuni.len() }
