@@ -6,6 +6,7 @@
 
 pub mod clean;
 pub mod coding;
+pub mod queries;
 
 pub use clean::clean_page;
 

@@ -15,8 +15,8 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (6, "census_mailing", include_str!("../migrations/sqlite/0006_census_mailing.sql")),
     (7, "census_corrections", include_str!("../migrations/sqlite/0007_census_corrections.sql")),
     (8, "reports", include_str!("../migrations/sqlite/0008_reports.sql")),
-    // 8 is the reports' migration (added separately); the runner does not need contiguous versions.
     (9, "census_coding", include_str!("../migrations/sqlite/0009_census_coding.sql")),
+    (10, "census_queries", include_str!("../migrations/sqlite/0010_census_queries.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -27,8 +27,8 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (6, "census_mailing", include_str!("../migrations/postgres/0006_census_mailing.sql")),
     (7, "census_corrections", include_str!("../migrations/postgres/0007_census_corrections.sql")),
     (8, "reports", include_str!("../migrations/postgres/0008_reports.sql")),
-    // 8 is the reports' migration (added separately); the runner does not need contiguous versions.
     (9, "census_coding", include_str!("../migrations/postgres/0009_census_coding.sql")),
+    (10, "census_queries", include_str!("../migrations/postgres/0010_census_queries.sql")),
 ];
 
 mod sha2_free {

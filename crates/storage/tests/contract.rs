@@ -1412,3 +1412,180 @@ async fn census_coding_codebooks_recoding_history_and_clean_pages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn census_queries_go_from_open_to_answered_to_closed() {
+    use argine_storage::census::clean::{self, NewCorrection};
+    use argine_storage::census::queries::{self, Closing, NewQuery};
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation};
+    on_both(|db| async move {
+        let o = org(&db, "ANCI", Jurisdiction::National).await;
+        let u = user(&db, o, "s@anci.it").await;
+        let mut tx = db.begin().await.unwrap();
+        let v = census::add_version(
+            &mut tx,
+            &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: "{}", questions: 1 },
+            None,
+        )
+        .await
+        .unwrap();
+        // A closed campaign: data control happens after closing, and queries do not depend on it.
+        let c = census::create_campaign(
+            &mut tx,
+            &NewCampaign {
+                name: "Prova",
+                form_version_id: v,
+                universe: r#"{"kind":"all"}"#,
+                opens_on: "2026-01-10",
+                deadline: "2026-02-10",
+                status: "closed",
+                reminders: 0,
+                reminder_days: 7,
+                accept_late: false,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let inv = |code: &str, pec: Option<&str>| NewInvitation {
+            comune_code: code.into(),
+            comune_name: format!("Comune {code}"),
+            province_code: "071".into(),
+            region_code: "16".into(),
+            email: None,
+            pec: pec.map(str::to_owned),
+            invited_at: Some(1_700_000_000),
+        };
+        let ids =
+            census::add_invitations(&mut tx, c, &[inv("071001", Some("p@pec.it")), inv("071002", None)]).await.unwrap();
+        let far = argine_storage::now() + 30 * 86_400;
+        let new = |invitation_id: i64, token_hash: &'static str| NewQuery {
+            invitation_id,
+            rule: "e3-range",
+            subject: "insediamenti[0]",
+            fingerprint: "insediamenti[0]/E3=90000",
+            path: "insediamenti[0]/E3",
+            message: "Potete verificare il numero di persone?",
+            channel: "pec",
+            token_hash,
+            expires_at: far,
+        };
+        let q1 = queries::create_query(&mut tx, &new(ids[0], "hash-1"), Some(u)).await.unwrap();
+        let job = jobs::enqueue(&mut tx, "email", "{}", None, 8).await.unwrap().unwrap();
+        queries::set_query_job(&mut tx, q1, job).await.unwrap();
+        // A free query (no issue, no question) to the other Comune.
+        let free = NewQuery { rule: "", subject: "", fingerprint: "", path: "", ..new(ids[1], "hash-2") };
+        let q2 = queries::create_query(&mut tx, &free, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        // The same token twice, an unknown invitation, an empty message: refused.
+        assert!(matches!(
+            queries::create_query(&mut conn, &new(ids[0], "hash-1"), None).await,
+            Err(StorageError::Conflict(_))
+        ));
+        assert!(matches!(
+            queries::create_query(&mut conn, &new(999_999, "hash-x"), None).await,
+            Err(StorageError::NotFound)
+        ));
+        assert!(
+            queries::create_query(&mut conn, &NewQuery { message: "", ..new(ids[0], "hash-y") }, None).await.is_err()
+        );
+
+        // Found by its link, with its Comune and the state of its e-mail.
+        let q = queries::query_by_link(&mut conn, "hash-1").await.unwrap();
+        assert_eq!((q.id, q.campaign_id, q.comune_code.as_str(), q.status.as_str()), (q1, c, "071001", "open"));
+        assert_eq!((q.job_id, q.job_status.as_deref(), q.created_by), (Some(job), Some("queued"), Some(u)));
+        assert!(q.link_works_at(argine_storage::now()) && !q.link_works_at(far + 1));
+        assert!(matches!(queries::query_by_link(&mut conn, "nope").await, Err(StorageError::NotFound)));
+        queries::mark_query_opened(&mut conn, q1).await.unwrap();
+        let opened = queries::query(&mut conn, q1).await.unwrap().opened_at;
+        assert!(opened.is_some());
+        queries::mark_query_opened(&mut conn, q1).await.unwrap();
+        assert_eq!(queries::query(&mut conn, q1).await.unwrap().opened_at, opened, "the first opening only");
+
+        // The Comune answers, then edits its answer; only through the query's own link.
+        let t = argine_storage::now();
+        queries::answer_query(&mut conn, q1, "Sono 900, non 90000", Some("900"), "hash-1", t).await.unwrap();
+        assert!(matches!(
+            queries::answer_query(&mut conn, q1, "x", None, "hash-2", t).await,
+            Err(StorageError::Conflict(_))
+        ));
+        queries::answer_query(&mut conn, q1, "Sono 950, ricontate", Some("950"), "hash-1", t + 5).await.unwrap();
+        let q = queries::query(&mut conn, q1).await.unwrap();
+        assert_eq!(q.status, "answered");
+        assert_eq!((q.answer.as_deref(), q.proposed_value.as_deref()), (Some("Sono 950, ricontate"), Some("950")));
+        assert_eq!(q.answered_at, Some(t + 5));
+        // An answer after the link expired is not taken.
+        assert!(matches!(
+            queries::answer_query(&mut conn, q1, "tardi", None, "hash-1", far + 1).await,
+            Err(StorageError::Conflict(_))
+        ));
+
+        // Closing on the answer the secretariat saw; a stale view is refused.
+        let correction = clean::add_correction(
+            &mut conn,
+            &NewCorrection {
+                invitation_id: ids[0],
+                path: "insediamenti[0]/E3",
+                old_value: "90000",
+                new_value: "950",
+                reason: "Risposta del Comune: «Sono 950, ricontate»",
+                source: "ricontatto",
+            },
+            Some(u),
+        )
+        .await
+        .unwrap();
+        let corrected = Closing::Corrected { correction_id: correction, note: "" };
+        assert!(matches!(
+            queries::close_query(&mut conn, q1, Some(t), &corrected, Some(u)).await,
+            Err(StorageError::Conflict(_))
+        ));
+        queries::close_query(&mut conn, q1, Some(t + 5), &corrected, Some(u)).await.unwrap();
+        let q = queries::query(&mut conn, q1).await.unwrap();
+        assert_eq!(
+            (q.status.as_str(), q.outcome.as_deref(), q.correction_id),
+            ("closed", Some("corrected"), Some(correction))
+        );
+        assert_eq!(q.closed_by, Some(u));
+        assert!(q.is_closed() && !q.link_works_at(argine_storage::now()));
+        // Closed: no more answers, no second closing.
+        assert!(matches!(
+            queries::answer_query(&mut conn, q1, "ancora", None, "hash-1", t + 6).await,
+            Err(StorageError::Conflict(_))
+        ));
+        assert!(matches!(
+            queries::close_query(&mut conn, q1, Some(t + 5), &Closing::Unchanged { note: "x" }, None).await,
+            Err(StorageError::Conflict(_))
+        ));
+
+        // A query with no answer is closed without change, with a note.
+        assert!(
+            matches!(
+                queries::close_query(&mut conn, q2, Some(t), &Closing::Unchanged { note: "x" }, None).await,
+                Err(StorageError::Conflict(_))
+            ),
+            "the Comune has not answered: the secretariat cannot have seen an answer"
+        );
+        queries::close_query(&mut conn, q2, None, &Closing::Unchanged { note: "Chiarito per telefono" }, Some(u))
+            .await
+            .unwrap();
+        let q = queries::query(&mut conn, q2).await.unwrap();
+        assert_eq!(
+            (q.outcome.as_deref(), q.close_note.as_str(), q.rule.as_str()),
+            (Some("unchanged"), "Chiarito per telefono", "")
+        );
+
+        // Lists: newest first, by status, by Comune; counts.
+        let all = queries::queries(&mut conn, c, None).await.unwrap();
+        assert_eq!(all.iter().map(|q| q.id).collect::<Vec<_>>(), [q2, q1]);
+        assert_eq!(queries::queries(&mut conn, c, Some("open")).await.unwrap().len(), 0);
+        assert_eq!(queries::queries(&mut conn, c, Some("closed")).await.unwrap().len(), 2);
+        assert_eq!(
+            queries::queries_of(&mut conn, ids[1]).await.unwrap().iter().map(|q| q.id).collect::<Vec<_>>(),
+            [q2]
+        );
+        assert_eq!(queries::query_counts(&mut conn, c).await.unwrap(), [("closed".to_owned(), 2)]);
+    })
+    .await;
+}

@@ -6,7 +6,8 @@
 //! ([`import`]) — and a seeded synthetic national census calibrated on the published 2021
 //! figures ([`synth`]); the corrections over submitted responses ([`clean`]) and the data-control
 //! rules run over the corrected answers ([`rules`]); the coding of free-text "other" answers
-//! with a codebook per question ([`coding`]).
+//! with a codebook per question ([`coding`]); the queries the secretariat sends a
+//! Comune about its answers, and the Comune's replies ([`query`]).
 
 pub mod answers;
 pub mod clean;
@@ -16,6 +17,7 @@ pub mod engine;
 pub mod export;
 pub mod expr;
 pub mod import;
+pub mod query;
 pub mod rules;
 pub mod synth;
 pub mod xlsform;
