@@ -101,6 +101,14 @@ pub fn router(state: AppState) -> Router {
         .route("/dati-aperti", get(reports::public::list))
         .route("/dati-aperti/{id}", get(reports::public::show))
         .route("/dati-aperti/{id}/{file}", get(reports::public::file))
+        .route(
+            "/censimento/campagne/{id}/comuni/{invitation}/richiesta",
+            get(census::query::new).post(census::query::create),
+        )
+        .route("/censimento/campagne/{id}/richieste", get(census::query::list))
+        .route("/censimento/campagne/{id}/richieste/{query}", get(census::query::detail))
+        .route("/censimento/campagne/{id}/richieste/{query}/applica", post(census::query::apply))
+        .route("/censimento/campagne/{id}/richieste/{query}/chiudi", post(census::query::close))
         .route("/censimento/da-compilare", get(census::mine::list))
         .route("/censimento/da-compilare/{invitation}", post(census::mine::open))
         .route("/censimento/campagne/{id}/importa", get(census::import::form))
@@ -115,6 +123,9 @@ pub fn router(state: AppState) -> Router {
         .route("/risposta/{link}/invia", post(census::respond::submit))
         .route("/risposta/{link}/guida.pdf", get(census::respond::guide))
         .route("/risposta/{link}/ricevuta.pdf", get(census::respond::receipt))
+        // A query to a Comune: its own secret link is the capability (no account).
+        .route("/richiesta/{link}", get(census::query_link::show).post(census::query_link::post))
+        .route("/richiesta/{link}/ricevuta", get(census::query_link::receipt))
         .route("/censimento/versioni/{id}/pubblica", post(census::forms::publish))
         .route("/censimento/versioni/{id}/originale.xlsx", get(census::forms::original))
         .route("/censimento/versioni/{id}/xlsform.xlsx", get(census::forms::export))

@@ -58,9 +58,17 @@ impl From<MailError> for crate::error::WebError {
 }
 
 pub async fn enqueue(conn: &mut AnyConnection, state: &AppState, msg: &EmailMessage) -> Result<(), MailError> {
+    enqueue_job(conn, state, msg).await.map(|_| ())
+}
+
+/// [`enqueue`], returning the job's id (to show the state of the sending).
+pub async fn enqueue_job(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    msg: &EmailMessage,
+) -> Result<Option<i64>, MailError> {
     let payload = state.keyring.encrypt(serde_json::to_string(msg)?.as_bytes(), PAYLOAD_AAD)?;
-    jobs::enqueue(conn, JOB_KIND, &payload, None, 8).await?;
-    Ok(())
+    Ok(jobs::enqueue(conn, JOB_KIND, &payload, None, 8).await?)
 }
 
 pub fn decrypt_payload(keyring: &argine_domain::crypto::Keyring, payload: &str) -> Result<EmailMessage, MailError> {

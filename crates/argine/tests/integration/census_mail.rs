@@ -11,14 +11,14 @@ use std::process::Command;
 
 /// A delivered message, decoded by Python's `email` package.
 #[derive(Debug, serde::Deserialize)]
-struct Mail {
-    to: String,
-    subject: String,
-    text: String,
-    attachments: Vec<(String, String, String)>,
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub attachments: Vec<(String, String, String)>,
 }
 
-fn decode(app: &TestApp, raw: &str) -> Mail {
+pub fn decode(app: &TestApp, raw: &str) -> Mail {
     let file = app.dir.path().join(format!("m-{}.eml", raw.len()));
     std::fs::write(&file, raw).unwrap();
     let out_dir = app.dir.path().join(format!("att-{}", raw.len()));
@@ -40,7 +40,7 @@ print(json.dumps({"to": str(m["To"]), "subject": str(m["Subject"]), "text": text
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-async fn wait_for(smtp: &Smtp, n: usize) -> Vec<String> {
+pub async fn wait_for(smtp: &Smtp, n: usize) -> Vec<String> {
     for _ in 0..300 {
         let mails = delivered(smtp.maildir.path());
         if mails.len() >= n {

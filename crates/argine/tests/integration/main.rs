@@ -14,6 +14,7 @@ mod census_clean;
 mod census_coding;
 mod census_forms;
 mod census_mail;
+mod census_query;
 mod census_respond;
 mod mail_smtp;
 mod network;

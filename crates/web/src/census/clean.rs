@@ -44,6 +44,10 @@ pub struct IssueRow {
     pub values: Vec<(String, String)>,
     pub fingerprint: String,
     pub accepted: Option<String>,
+    /// The latest query to the Comune about this issue.
+    pub query: Option<super::query::QueryBadge>,
+    /// A new query can be sent (none yet, or the latest is closed).
+    pub can_ask: bool,
 }
 
 pub struct Count {
@@ -169,6 +173,7 @@ pub async fn issues(
     let invitations: HashMap<String, i64> =
         census::invitations(&mut conn, id).await?.into_iter().map(|i| (i.comune_code, i.id)).collect();
     drop(conn);
+    let mut queried = super::query::latest_by_issue(&state, &tr, id).await?;
     let stato = match q.stato.as_str() {
         "accettate" | "tutte" => q.stato.clone(),
         _ => "aperte".to_owned(),
@@ -216,6 +221,7 @@ pub async fn issues(
             truncated = true;
             continue;
         }
+        let query = queried.remove(&(f.rule.clone(), f.comune_code.clone(), f.subject.clone()));
         rows.push(IssueRow {
             rule: f.rule.clone(),
             rule_label: rule_label(&tr, &f.rule),
@@ -227,6 +233,8 @@ pub async fn issues(
             values: f.values.iter().map(|(p, v)| (p.to_string(), v.clone())).collect(),
             fingerprint,
             accepted: decision.map(|d| d.note.clone()),
+            can_ask: query.as_ref().is_none_or(|q| q.status == "closed"),
+            query,
         });
     }
     audit_personal_read(
@@ -342,6 +350,7 @@ struct ResponsePage {
     errors: Vec<String>,
     can_manage: bool,
     saved: bool,
+    queries: Vec<super::query::QueryBadge>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -352,16 +361,19 @@ pub struct ResponseQuery {
 }
 
 /// Raw answers, corrections and clean answers of one invitation.
-struct Loaded {
-    campaign: census::Campaign,
-    inv: Invitation,
-    form: Form,
-    raw: Option<Answers>,
-    clean: Option<Answers>,
-    history: Vec<clean::Correction>,
+pub(super) struct Loaded {
+    pub campaign: census::Campaign,
+    pub inv: Invitation,
+    pub form: Form,
+    pub raw: Option<Answers>,
+    /// The clean answers (`None` while the Comune has not submitted).
+    pub clean: Option<Answers>,
+    pub history: Vec<clean::Correction>,
 }
 
-async fn load(state: &AppState, campaign_id: i64, invitation: i64) -> WebResult<Loaded> {
+/// Loads an invitation of `campaign_id` (`NotFound` for another campaign's) with its raw and
+/// clean answers.
+pub(super) async fn load(state: &AppState, campaign_id: i64, invitation: i64) -> WebResult<Loaded> {
     let (campaign, form) = campaign_form(state, campaign_id).await?;
     let mut conn = state.db.pool().acquire().await?;
     let inv = census::invitation(&mut conn, invitation).await?;
@@ -389,7 +401,7 @@ async fn load(state: &AppState, campaign_id: i64, invitation: i64) -> WebResult<
 }
 
 /// Every answerable question of the form at every instance the raw or clean answers have.
-fn value_rows(tr: &Tr, form: &Form, raw: &Answers, clean: &Answers) -> Vec<ValueRow> {
+pub(super) fn value_rows(tr: &Tr, form: &Form, raw: &Answers, clean: &Answers) -> Vec<ValueRow> {
     let mut out = Vec::new();
     for (repeats, item) in form.fields() {
         if matches!(item.kind, Kind::Note | Kind::Meta(_)) {
@@ -479,6 +491,7 @@ async fn render_response(
         _ => Vec::new(),
     };
     let failed = !errors.is_empty();
+    let queries = super::query::of_invitation(state, &tr, l.inv.id).await?;
     let mut res = render(ResponsePage {
         chrome: Chrome::for_user(state, ctx, user),
         campaign_id: l.campaign.id,
@@ -492,6 +505,7 @@ async fn render_response(
         errors,
         can_manage: authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         saved,
+        queries,
     })?;
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -529,13 +543,35 @@ pub async fn response(
 
 /// Whether `path` names a question of `form` at its place (a question inside a repeat needs the
 /// repeat's instance, one outside must have none).
-fn fits_form(form: &Form, path: &FieldPath) -> bool {
+pub(super) fn fits_form(form: &Form, path: &FieldPath) -> bool {
     form.fields().iter().any(|(repeats, item)| {
         item.name == path.name
             && !matches!(item.kind, Kind::Note)
             && repeats.len() == path.repeats.len()
             && repeats.iter().zip(&path.repeats).all(|(r, (p, _))| r == p)
     })
+}
+
+/// Checks a parsed correction against the response it corrects: the path names a question of
+/// the form at an instance the clean answers have, and the value changes.
+pub(super) fn check_correction(
+    form: &Form,
+    clean_now: &Answers,
+    c: NewCorrection,
+) -> Result<NewCorrection, Vec<CorrectionError>> {
+    let fits = fits_form(form, &c.path)
+        && domain::apply(
+            clean_now,
+            &[domain::Correction { id: 0, path: c.path.clone(), new_value: c.new_value.clone(), withdrawn: false }],
+        )
+        .is_ok();
+    if !fits {
+        Err(vec![CorrectionError::Path])
+    } else if domain::value_at(clean_now, &c.path) == c.new_value {
+        Err(vec![CorrectionError::Unchanged])
+    } else {
+        Ok(c)
+    }
 }
 
 /// Records a correction. On a problem, the page comes back with what was typed and every
@@ -559,21 +595,7 @@ pub async fn correct(
     };
     let Some(clean_now) = l.clean.clone() else { return Err(WebError::Conflict("census-clean-not-submitted")) };
     let parsed = NewCorrection::parse(&typed.path, &typed.value, &typed.reason, &typed.source);
-    let checked = parsed.and_then(|c| {
-        let mut errors = Vec::new();
-        let fits = fits_form(&l.form, &c.path)
-            && domain::apply(
-                &clean_now,
-                &[domain::Correction { id: 0, path: c.path.clone(), new_value: c.new_value.clone(), withdrawn: false }],
-            )
-            .is_ok();
-        if !fits {
-            errors.push(CorrectionError::Path);
-        } else if domain::value_at(&clean_now, &c.path) == c.new_value {
-            errors.push(CorrectionError::Unchanged);
-        }
-        if errors.is_empty() { Ok(c) } else { Err(errors) }
-    });
+    let checked = parsed.and_then(|c| check_correction(&l.form, &clean_now, c));
     let c = match checked {
         Ok(c) => c,
         Err(errors) => {

@@ -52,6 +52,15 @@ fn today() -> String {
     argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date().to_string()
 }
 
+/// Where a Comune's e-mails go: `(channel, address)`, its PEC first, else its e-mail.
+pub fn recipient(inv: &census::Invitation) -> Option<(&'static str, String)> {
+    match (&inv.pec, &inv.email) {
+        (Some(pec), _) => Some(("pec", pec.clone())),
+        (None, Some(email)) => Some(("email", email.clone())),
+        (None, None) => None,
+    }
+}
+
 /// Queues the e-mails due now. Returns how many were queued.
 pub async fn schedule(state: &AppState) -> Result<usize, MailingError> {
     let now = argine_storage::now();
@@ -74,7 +83,7 @@ pub async fn schedule(state: &AppState) -> Result<usize, MailingError> {
 async fn queue(state: &AppState, d: &DueMail) -> Result<bool, MailingError> {
     let mut tx = state.db.begin().await?;
     let inv = census::invitation(&mut tx, d.invitation_id).await?;
-    let channel = if inv.pec.is_some() { "pec" } else { "email" };
+    let channel = recipient(&inv).map_or("email", |(c, _)| c);
     let payload = serde_json::to_string(&MailJob { invitation: d.invitation_id, seq: d.seq })?;
     let key = format!("census-mail:{}:{}", d.invitation_id, d.seq);
     let Some(job) = jobs::enqueue(&mut tx, JOB_KIND, &payload, Some(&key), MAX_ATTEMPTS).await? else {
@@ -99,7 +108,7 @@ pub async fn compose(state: &AppState, payload: &str) -> Result<Option<EmailMess
     if campaign.status != "open" || inv.token_revoked_at.is_some() || (job.seq > 0 && inv.submitted_at.is_some()) {
         return Ok(None);
     }
-    let Some(to) = inv.pec.clone().or_else(|| inv.email.clone()) else { return Ok(None) };
+    let Some((_, to)) = recipient(&inv) else { return Ok(None) };
     let secret = census::link_secret(&mut conn, inv.id).await?.ok_or(MailingError::Link)?;
     let secret = state.keyring.decrypt(&secret, LINK_AAD).map_err(|_| MailingError::Link)?;
     let secret = String::from_utf8(secret).map_err(|_| MailingError::Link)?;

@@ -14,6 +14,8 @@ pub mod forms;
 pub mod import;
 pub mod mailing;
 pub mod mine;
+pub mod query;
+pub mod query_link;
 pub mod respond;
 
 use crate::i18n::Tr;
