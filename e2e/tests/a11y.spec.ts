@@ -27,6 +27,8 @@ test.describe('accessibility, anonymous', () => {
     { name: 'anon-dati-aperti', path: '/dati-aperti', status: 200 },
     { name: 'anon-dati-aperti-pacchetto', path: '/dati-aperti/1', status: 200 },
     { name: 'anon-404', path: '/non-esiste', status: 404 },
+    // A query's link that matches no query: the page that says so.
+    { name: 'anon-richiesta-sconosciuta', path: '/richiesta/link-sconosciuto', status: 404 },
   ];
   for (const t of pages) {
     test(`${t.path} (${t.status})`, async ({ page }) => {
@@ -110,6 +112,9 @@ loggedInSuite('secretariat', [
   // Coding of open answers: the free-text questions, and one question's codebook and answers.
   { name: 'segreteria-codifica', path: '/censimento/campagne/1/codifica', status: 200 },
   { name: 'segreteria-codifica-domanda', path: '/censimento/campagne/1/codifica/A3_altro', status: 200 },
+  // Querying a Comune: the form (a free query from the Comune's data page) and the list.
+  { name: 'segreteria-richiesta-nuova', path: '/censimento/campagne/1/comuni/1/richiesta', status: 200 },
+  { name: 'segreteria-richieste', path: '/censimento/campagne/1/richieste', status: 200 },
 ]);
 
 loggedInSuite('viewer', [

@@ -221,6 +221,8 @@ async fn census_query_from_issue_to_answer_to_correction() {
     assert_eq!(list.status(), 200);
     let list = list.text().await.unwrap();
     assert!(list.contains(r#"data-status="answered""#) && list.contains("San Severo"), "{list}");
+    let waiting = app.get(&sec, &format!("/censimento/campagne/{campaign}/richieste?stato=in-attesa")).await;
+    assert!(waiting.text().await.unwrap().contains(r#"id="query-none""#), "the filter: none waiting");
     let page = unescape(&app.get(&sec, &detail).await.text().await.unwrap());
     assert!(page.contains(typed) && page.contains(r#"id="query-proposed">2000<"#), "{page}");
     assert!(page.contains(r#"id="query-current">20000<"#));

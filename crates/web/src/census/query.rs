@@ -144,6 +144,7 @@ struct NewPage {
     campaign: String,
     inv: argine_storage::census::Invitation,
     recipient: Option<String>,
+    submitted: bool,
     issue: Option<IssueContext>,
     issue_gone: bool,
     questions: Vec<(String, String)>,
@@ -239,6 +240,7 @@ fn new_page(
         campaign: l.campaign.name.clone(),
         inv: l.inv.clone(),
         recipient: recipient(&l.inv).map(|(_, a)| a),
+        submitted: l.clean.is_some(),
         issue: issue.0,
         issue_gone: issue.1,
         questions,
@@ -265,9 +267,6 @@ pub async fn new(
     check(&state, &ctx, &user.actor, user.label(), Action::ManageCensus, &Resource::Census).await?;
     let tr = Tr::new(ctx.lang);
     let l = load(&state, id, invitation).await?;
-    if l.clean.is_none() {
-        return Err(WebError::Conflict("census-query-not-submitted"));
-    }
     audit_personal_read(
         &state,
         &ctx,
@@ -276,6 +275,10 @@ pub async fn new(
         json!({"campaign": id, "view": "query_new"}),
     )
     .await?;
+    if l.clean.is_none() {
+        // Nothing to ask about yet: the page says so (the follow-up is the contact log).
+        return new_page(&state, &ctx, &user, &l, (None, false), (String::new(), String::new()), Vec::new());
+    }
     let (issue, gone, message, path) = if p.regola.is_empty() {
         let path = p.campo.parse::<FieldPath>().ok().filter(|path| fits_form(&l.form, path));
         (None, false, prefill_free(&l, path.as_ref()), path.map(|p| p.to_string()).unwrap_or_default())
@@ -438,14 +441,20 @@ pub struct ListParams {
 
 /// The state of the query's e-mail (a purged job was done).
 fn mail_state(tr: &Tr, qr: &Query) -> String {
-    let status = match qr.job_status.as_deref() {
-        Some(s @ ("queued" | "running" | "failed")) => s,
-        _ => "done",
-    };
-    tr.t(&format!("census-mail-status-{status}"))
+    tr.t(&format!("census-mail-status-{}", qr.job_status.as_deref().unwrap_or("done")))
 }
 
-/// The campaign's queries, filtered by state (`?stato=open|answered|closed`).
+/// The filter of the list for a state, in the page's address (`?stato=…`, Italian as the
+/// other pages' filters).
+fn stato_of(s: q::Status) -> &'static str {
+    match s {
+        q::Status::Open => "in-attesa",
+        q::Status::Answered => "con-risposta",
+        q::Status::Closed => "chiuse",
+    }
+}
+
+/// The campaign's queries, filtered by state (`?stato=in-attesa|con-risposta|chiuse`).
 pub async fn list(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -457,7 +466,7 @@ pub async fn list(
     let tr = Tr::new(ctx.lang);
     let mut conn = state.db.pool().acquire().await?;
     let campaign = argine_storage::census::campaign(&mut conn, id).await?;
-    let status = q::Status::from_code(&p.stato);
+    let status = q::Status::ALL.into_iter().find(|s| stato_of(*s) == p.stato);
     let list = queries::queries(&mut conn, id, status.map(q::Status::code)).await?;
     let counts: HashMap<String, i64> = queries::query_counts(&mut conn, id).await?.into_iter().collect();
     drop(conn);
@@ -472,7 +481,7 @@ pub async fn list(
     let mut filters = vec![("", tr.t("census-query-filter-all"), counts.values().sum())];
     for s in q::Status::ALL {
         filters.push((
-            s.code(),
+            stato_of(s),
             tr.t(&format!("census-query-status-{}", s.code())),
             counts.get(s.code()).copied().unwrap_or(0),
         ));
@@ -501,7 +510,7 @@ pub async fn list(
         chrome: Chrome::for_user(&state, &ctx, &user),
         id,
         name: campaign.name,
-        stato: status.map(q::Status::code).unwrap_or_default().to_owned(),
+        stato: status.map(stato_of).unwrap_or_default().to_owned(),
         filters,
         rows,
     })
@@ -796,4 +805,37 @@ pub async fn close(
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(Redirect::to(&format!("/censimento/campagne/{id}/richieste/{}", qr.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every problem and state a page may show has its message in both languages.
+    #[test]
+    fn every_error_and_state_is_translated() {
+        let errors = [
+            QueryError::MessageMissing,
+            QueryError::Path,
+            QueryError::AnswerMissing,
+            QueryError::TooLong,
+            QueryError::NotInteger,
+            QueryError::NotNumber,
+            QueryError::NoteMissing,
+        ];
+        let mut ids: Vec<String> = errors.iter().map(|e| format!("census-query-error-{}", e.code())).collect();
+        ids.extend(q::Status::ALL.iter().map(|s| format!("census-query-status-{}", s.code())));
+        ids.extend(["corrected", "unchanged"].iter().map(|o| format!("census-query-outcome-{o}")));
+        for lang in Lang::ALL {
+            for id in &ids {
+                let text = Tr::new(lang).t(id);
+                assert!(text != *id && !text.is_empty(), "{id} in {lang:?}");
+            }
+        }
+        let it = Tr::new(Lang::It).args(
+            "census-query-mail-body",
+            &[("message", "M".into()), ("link", "L".into()), ("expires", "E".into()), ("instance", "I".into())],
+        );
+        assert!(it.starts_with("M\n\n") && it.contains("\nL\n"), "{it}");
+    }
 }
