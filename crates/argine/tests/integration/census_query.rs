@@ -128,7 +128,11 @@ async fn census_query_from_issue_to_answer_to_correction() {
     assert_eq!(r.status(), 200);
     let page = unescape(&r.text().await.unwrap());
     assert!(page.contains("protocollo@pec.comune.sansevero.fg.it"), "{page}");
-    assert!(page.contains("Gentile Comune di San Severo") && page.contains("insediamenti[0]/E3 = 20000"), "{page}");
+    assert!(
+        page.contains("Gentile Comune di San Severo")
+            && page.contains("fuori dall'intervallo atteso (1–10.000): E3 = 20000"),
+        "{page}"
+    );
     assert!(page.contains(r#"<option value="insediamenti[0]/E3" selected>"#), "the issue's question is chosen");
     let (rule, subject, fingerprint) = (
         hidden_in(&page, "query-form", "rule"),

@@ -19,7 +19,6 @@ census-query-sent = Query sent: the e-mail is queued.
 census-query-prefill =
     Dear Comune of { $comune },
     checking the data of the campaign "{ $campaign }" found this issue: { $issue }
-    { $values }
     Could you check and answer through the link below, giving the right value if needed?
     Thank you.
 census-query-prefill-question =
@@ -32,7 +31,6 @@ census-query-prefill-free =
     checking the data of the campaign "{ $campaign }", we would like to ask you:
 
     Thank you.
-census-query-values = Values: { $values }.
 census-query-empty-value = no answer
 
 census-query-list-title = Queries to Comuni

@@ -19,7 +19,6 @@ census-query-sent = Richiesta inviata: l'e-mail è in coda per l'invio.
 census-query-prefill =
     Gentile Comune di { $comune },
     nel controllo dei dati della rilevazione «{ $campaign }» è emerso questo problema: { $issue }
-    { $values }
     Potete verificare e rispondere dal link qui sotto, indicando se serve il valore corretto?
     Grazie.
 census-query-prefill-question =
@@ -32,7 +31,6 @@ census-query-prefill-free =
     nel controllo dei dati della rilevazione «{ $campaign }» vorremmo chiedervi un chiarimento:
 
     Grazie.
-census-query-values = Valori: { $values }.
 census-query-empty-value = nessuna risposta
 
 census-query-list-title = Richieste ai Comuni

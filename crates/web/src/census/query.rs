@@ -177,18 +177,14 @@ async fn find_issue(
     else {
         return Ok(None);
     };
+    // The issue's own message names the values involved, in words a Comune reads.
     let it = Tr::new(Lang::It);
-    let values_it = f.values.iter().map(|(p, v)| format!("{p} = {v}")).collect::<Vec<_>>().join("; ");
     let prefill = it.args(
         "census-query-prefill",
         &[
             ("comune", l.inv.comune_name.clone()),
             ("campaign", l.campaign.name.clone()),
             ("issue", it.args(&f.message, &f.args)),
-            (
-                "values",
-                if values_it.is_empty() { String::new() } else { it.t1("census-query-values", "values", values_it) },
-            ),
         ],
     );
     let issue = IssueContext {
