@@ -11,7 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 // Credentials (`demo-credentials.txt` written by `argine demo`)
 // ---------------------------------------------------------------------------------------------
 
-export type Who = 'admin' | 'operator' | 'secretariat' | 'viewer';
+export type Who = 'admin' | 'coordinator' | 'operator' | 'referent' | 'secretariat' | 'viewer';
 
 export interface Account {
   email: string;

@@ -234,6 +234,46 @@ pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::ce
     Ok(out)
 }
 
+/// The settlement registry fed from the synthetic census, as the secretariat does it from the
+/// registry page; a field visit to the Gran Ghetto of Rignano (San Severo) adds a summer
+/// observation with the position taken on site.
+pub async fn seed_settlements(
+    state: &AppState,
+    campaign_id: i64,
+) -> anyhow::Result<argine_storage::settlements::CensusImport> {
+    use argine_storage::settlements as store;
+    let mut tx = state.db.begin().await?;
+    let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
+    let out = store::import_census(&mut tx, campaign_id, Some(secretariat.id)).await?;
+    let rignano = store::list(&mut tx, Some("informal"))
+        .await?
+        .into_iter()
+        .find(|s| s.comune_code == "071051" && s.name.to_lowercase().contains("rignano"));
+    if let Some(s) = rignano {
+        store::observe(
+            &mut tx,
+            &store::NewObservation {
+                settlement_id: s.id,
+                observed_on: "2022-08-18",
+                source: "visita",
+                people: Some(2600),
+                women: "si",
+                minors: "si",
+                families: "si",
+                services: "acqua",
+                risks: "incendi sfruttamento",
+                note: "Visita dell'unità di strada: presenze stagionali al massimo della raccolta del pomodoro.",
+                point: Some((15.4431, 41.5853)),
+                ..Default::default()
+            },
+        )
+        .await?;
+        store::set_position(&mut tx, s.id, (15.4431, 41.5853), "gps").await?;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// The final report of the synthetic census, built as the report page builds it (queued, then
 /// worked here rather than waiting for the worker) and its open data published; returns the
 /// build's id.
@@ -543,6 +583,7 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
     let census = seed_synthetic_census(app.state()).await?;
     let census_link = seed_open_campaign(app.state()).await?;
     let report = seed_final_report(app.state(), census.campaign_id).await?;
+    let registry = seed_settlements(app.state(), census.campaign_id).await?;
     let path = cfg.data_dir.join("demo-credentials.txt");
     write_private(&path, &format!("{}census_link={url}/risposta/{census_link}\n", creds.to_file_text()))?;
     println!("argine demo — {url}");
@@ -563,6 +604,7 @@ pub async fn run(mut cfg: Config, serve: bool) -> anyhow::Result<()> {
         census.invited, census.submitted, census.campaign_id
     );
     println!("Census 2026 (open), the Comune of San Severo answers at {url}/risposta/{census_link}");
+    println!("Settlement registry fed from the 2021 census: {} settlements ({url}/insediamenti).", registry.created);
     println!("Final report of the 2021 census: {url}/rapporti/{report}; its open data: {url}/dati-aperti/{report}");
     println!();
     println!("Credentials written to {}. Outgoing e-mail is written to {}.", path.display(), cfg.mail_dir().display());

@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod email;
 pub mod network;
 pub mod report;
+pub mod settlements;
 pub mod sheet;
 pub mod stats;
 pub mod territory;

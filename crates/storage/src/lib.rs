@@ -17,6 +17,7 @@ pub mod network;
 pub mod orgs;
 pub mod reports;
 pub mod sessions;
+pub mod settlements;
 pub mod territory;
 pub mod throttle;
 pub mod tokens;

@@ -17,6 +17,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (8, "reports", include_str!("../migrations/sqlite/0008_reports.sql")),
     (9, "census_coding", include_str!("../migrations/sqlite/0009_census_coding.sql")),
     (10, "census_queries", include_str!("../migrations/sqlite/0010_census_queries.sql")),
+    (11, "settlements", include_str!("../migrations/sqlite/0011_settlements.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -29,6 +30,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (8, "reports", include_str!("../migrations/postgres/0008_reports.sql")),
     (9, "census_coding", include_str!("../migrations/postgres/0009_census_coding.sql")),
     (10, "census_queries", include_str!("../migrations/postgres/0010_census_queries.sql")),
+    (11, "settlements", include_str!("../migrations/postgres/0011_settlements.sql")),
 ];
 
 mod sha2_free {

@@ -16,6 +16,7 @@ mod middleware;
 pub mod network;
 pub mod pages;
 pub mod reports;
+pub mod settlements;
 mod state;
 pub mod territory;
 
@@ -98,6 +99,12 @@ pub fn router(state: AppState) -> Router {
         .route("/rapporti/{id}/pubblica", post(reports::pages::publish))
         .route("/rapporti/{id}/ritira", post(reports::pages::withdraw))
         .route("/rapporti/{id}/{file}", get(reports::pages::download))
+        .route("/insediamenti", get(settlements::list))
+        .route("/insediamenti/mappa", get(settlements::map))
+        .route("/insediamenti/mappa.geojson", get(settlements::geojson))
+        .route("/insediamenti/censimento", post(settlements::import_census))
+        .route("/insediamenti/{id}", get(settlements::detail))
+        .route("/insediamenti/{id}/osservazioni", post(settlements::observe))
         .route("/dati-aperti", get(reports::public::list))
         .route("/dati-aperti/{id}", get(reports::public::show))
         .route("/dati-aperti/{id}/{file}", get(reports::public::file))
@@ -141,6 +148,8 @@ pub fn router(state: AppState) -> Router {
         .route("/territorio/comuni/{code}", get(territory::pages::comune));
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
+        .route("/api/v1/settlements", get(settlements::api_list))
+        .route("/api/v1/settlements/summary", get(settlements::api_summary))
         .route("/api/v1/organisations", get(api::organisations))
         .route("/api/v1/organisations/{id}", get(network::api::organisation))
         .route("/api/v1/protocols", get(network::api::protocols))

@@ -21,5 +21,6 @@ mod network;
 mod privacy;
 mod reports;
 mod reports_web;
+mod settlements;
 mod territory;
 mod territory_import;

@@ -106,10 +106,19 @@ pub enum Action {
     /// Fill in the census questionnaire of a Comune through one's account (the Comune's
     /// referent), on `Resource::Territory` of that Comune.
     AnswerCensus,
+    /// See the settlement registry — settlements, their Comune, their observations — on
+    /// `Resource::Territory` of the settlement's Comune (`Resource::Settlements` for the list,
+    /// filtered item by item).
+    ViewSettlements,
+    /// See the exact position of an informal settlement (otherwise only its Comune is shown):
+    /// the people living there are exposed by it.
+    ViewSettlementLocations,
+    /// Add and change settlements and their observations (field teams, the secretariat).
+    ManageSettlements,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -128,6 +137,9 @@ impl Action {
         Self::ManageCensus,
         Self::ViewCensusResponses,
         Self::AnswerCensus,
+        Self::ViewSettlements,
+        Self::ViewSettlementLocations,
+        Self::ManageSettlements,
     ];
 
     /// Writes need a token with the write scope.
@@ -142,6 +154,7 @@ impl Action {
                 | Self::ManageNetwork
                 | Self::ManageCensus
                 | Self::AnswerCensus
+                | Self::ManageSettlements
         )
     }
 }
@@ -186,6 +199,8 @@ pub enum Resource {
     Network,
     /// The national census: questionnaires and campaigns.
     Census,
+    /// The settlement registry as a list (each settlement is checked on its Comune).
+    Settlements,
 }
 
 /// Scope of an API token.

@@ -118,6 +118,22 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Secretariat, A::ViewCensusResponses, S::National),
     // A Comune's referent answers its census questionnaires through the account.
     (R::Referent, A::AnswerCensus, S::Jurisdiction),
+    // The settlement registry: who works on the territory sees its settlements; the exact point
+    // of an informal one only those who go there or coordinate the work; field teams and the
+    // secretariat record them.
+    (R::Secretariat, A::ViewSettlements, S::Jurisdiction),
+    (R::Coordinator, A::ViewSettlements, S::Jurisdiction),
+    (R::Operator, A::ViewSettlements, S::Jurisdiction),
+    (R::Supervisor, A::ViewSettlements, S::Jurisdiction),
+    (R::Referent, A::ViewSettlements, S::Jurisdiction),
+    (R::Viewer, A::ViewSettlements, S::Jurisdiction),
+    (R::Secretariat, A::ViewSettlementLocations, S::Jurisdiction),
+    (R::Coordinator, A::ViewSettlementLocations, S::Jurisdiction),
+    (R::Operator, A::ViewSettlementLocations, S::Jurisdiction),
+    (R::Supervisor, A::ViewSettlementLocations, S::Jurisdiction),
+    (R::Secretariat, A::ManageSettlements, S::Jurisdiction),
+    (R::Coordinator, A::ManageSettlements, S::Jurisdiction),
+    (R::Operator, A::ManageSettlements, S::Jurisdiction),
     // The audit log and the job queue are system-wide: national administrators only.
     (R::Admin, A::ViewAuditLog, S::National),
     (R::Admin, A::ViewJobs, S::National),
@@ -163,7 +179,7 @@ impl Scope {
                 | Resource::WorkingGroup { jurisdiction, .. } => actor.jurisdiction.includes(jurisdiction),
                 Resource::Territory(path) => actor.jurisdiction.covers(path),
                 // Listing is allowed; the listing itself is filtered by jurisdiction.
-                Resource::Users | Resource::Organisations | Resource::Network => {
+                Resource::Users | Resource::Organisations | Resource::Network | Resource::Settlements => {
                     actor.jurisdiction != Jurisdiction::Nowhere
                 }
                 Resource::System | Resource::AuditLog | Resource::JobQueue | Resource::Census => {

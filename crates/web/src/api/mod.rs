@@ -34,7 +34,9 @@ use utoipa::{OpenApi, ToSchema};
         crate::territory::api::search,
         crate::territory::api::comune,
         crate::territory::api::boundaries,
-        crate::territory::api::indicators
+        crate::territory::api::indicators,
+        crate::settlements::api_summary,
+        crate::settlements::api_list
     ),
     components(schemas(
         Me,

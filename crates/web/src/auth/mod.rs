@@ -61,6 +61,7 @@ fn resource_type(r: &Resource) -> &'static str {
         Resource::WorkingGroup { .. } => "working_group",
         Resource::Network => "network",
         Resource::Census => "census",
+        Resource::Settlements => "settlements",
     }
 }
 

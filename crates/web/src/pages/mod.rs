@@ -82,11 +82,12 @@ impl Chrome {
         c.user_name = Some(user.user.display_name.clone());
         c.org_name = Some(user.org.name.clone());
         let a = &user.actor;
-        let items: [(&'static str, &'static str, Action, Resource); 7] = [
+        let items: [(&'static str, &'static str, Action, Resource); 8] = [
             ("/", "nav-home", Action::ViewDashboard, Resource::System),
             ("/rete/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
             ("/censimento/questionari", "nav-census", Action::ViewCensus, Resource::Census),
             ("/rapporti", "nav-reports", Action::ViewCensus, Resource::Census),
+            ("/insediamenti", "nav-settlements", Action::ViewSettlements, Resource::Settlements),
             ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
             ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),
             ("/admin/job", "nav-jobs", Action::ViewJobs, Resource::JobQueue),

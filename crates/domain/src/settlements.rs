@@ -1,0 +1,447 @@
+//! The settlement registry's rules: kinds and types of settlement, what a census answer says
+//! about one (and how a later census wave finds the same settlement again), the trend of its
+//! observations, and what a reader may see of its position.
+//!
+//! A settlement is a place, not a survey answer: the census describes it once a year, field
+//! teams visit it, a Prefettura reports on it. Each of these is an [`Observation`]; the
+//! registry keeps them all and shows the latest state and the trend.
+
+use crate::census::answers::Answers;
+use crate::territory::search::normalise;
+use serde::{Deserialize, Serialize};
+
+/// Formal or informal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Occupied farmhouses or buildings, shacks, tents, caravans, containers.
+    Informal,
+    /// Foresterie, alberghi diffusi, SAI/CAS places, structures run by public or private bodies.
+    Formal,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Informal => "informal",
+            Self::Formal => "formal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "informal" => Some(Self::Informal),
+            "formal" => Some(Self::Formal),
+            _ => None,
+        }
+    }
+}
+
+/// The types of settlement, each of one kind (message ids `settlement-type-<code>`).
+pub const TYPES: [(&str, Kind); 14] = [
+    ("casolari", Kind::Informal),
+    ("palazzi", Kind::Informal),
+    ("baracche", Kind::Informal),
+    ("tende", Kind::Informal),
+    ("roulotte", Kind::Informal),
+    ("container", Kind::Informal),
+    ("informale_altro", Kind::Informal),
+    ("foresteria", Kind::Formal),
+    ("albergo_diffuso", Kind::Formal),
+    ("sai", Kind::Formal),
+    ("cas", Kind::Formal),
+    ("struttura_pubblica", Kind::Formal),
+    ("struttura_privata", Kind::Formal),
+    ("formale_altro", Kind::Formal),
+];
+
+/// The kind of a type code.
+pub fn kind_of(settlement_type: &str) -> Option<Kind> {
+    TYPES.iter().find(|(c, _)| *c == settlement_type).map(|(_, k)| *k)
+}
+
+/// Services a settlement may have (message ids `settlement-service-<code>`). The census asks
+/// about the first five.
+pub const SERVICES: [&str; 9] =
+    ["acqua", "elettr", "igien", "mediaz", "alfab", "rifiuti", "trasporti", "sanita", "riscaldamento"];
+
+/// The basic services whose absence makes a settlement a priority.
+pub const BASIC_SERVICES: [&str; 3] = ["acqua", "elettr", "igien"];
+
+/// Risks observed (message ids `settlement-risk-<code>`).
+pub const RISKS: [&str; 4] = ["incendi", "sgomberi", "crolli", "sfruttamento"];
+
+/// Where an observation comes from.
+pub const SOURCES: [&str; 4] = ["censimento", "visita", "segnalazione", "import"];
+
+/// Yes, no, unknown: the census's `si_no_nd` (1, 2, 9).
+pub fn yes_no(code: &str) -> &'static str {
+    match code {
+        "1" | "si" => "si",
+        "2" | "no" => "no",
+        _ => "nd",
+    }
+}
+
+/// A settlement as the census describes it: one instance of a repeat of a Comune's answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CensusSettlement {
+    pub kind: Kind,
+    pub settlement_type: String,
+    pub name: String,
+    /// The instance's path in the answers: `insediamenti[0]`.
+    pub instance: String,
+    /// `<comune>:<normalised name>:<n>`: the n-th (from 1) settlement of this kind and name in
+    /// the Comune.
+    pub match_key: String,
+    pub year_formed: Option<i64>,
+    pub observation: Observation,
+}
+
+/// One observation of a settlement at a date.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Observation {
+    pub observed_on: String,
+    pub source: String,
+    pub people: Option<i64>,
+    pub women: String,
+    pub minors: String,
+    pub families: String,
+    /// Service codes present.
+    pub services: Vec<String>,
+    pub distance_km: Option<f64>,
+    pub risks: Vec<String>,
+    /// `stabile | stagionale | ''`
+    pub nature: String,
+    pub note: String,
+}
+
+fn int(a: &Answers, q: &str) -> Option<i64> {
+    a.value(q).trim().parse().ok()
+}
+
+fn codes(a: &Answers, q: &str) -> Vec<String> {
+    a.value(q).split_whitespace().filter(|c| *c != "nessuno").map(str::to_owned).collect()
+}
+
+/// The settlements a Comune's census answers describe: each informal settlement (repeat
+/// `insediamenti`: E1 name, E2 type, E3 people, E4 nature, E5 year, E6 services, E7 distance,
+/// E10 women/minors/families) and each formal structure (repeat `strutture`: D1 type, D2 who
+/// runs it, D3 guests, D4 services), observed on `date`.
+pub fn from_census(comune: &str, answers: &Answers, date: &str) -> Vec<CensusSettlement> {
+    let mut out = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut key = |kind: Kind, name: &str| {
+        let base = format!("{comune}:{}:{}", kind.code(), normalise(name));
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        format!("{base}:{n}")
+    };
+    for (i, s) in answers.repeat("insediamenti").iter().enumerate() {
+        let types: Vec<&str> = s.value("E2").split_whitespace().collect();
+        let settlement_type = match types.first() {
+            Some(t) if kind_of(t) == Some(Kind::Informal) => (*t).to_owned(),
+            _ => "informale_altro".to_owned(),
+        };
+        let name = match s.value("E1").trim() {
+            "" => format!("Insediamento {}", i + 1),
+            n => n.to_owned(),
+        };
+        let family = yes_no(s.value("E10"));
+        out.push(CensusSettlement {
+            kind: Kind::Informal,
+            match_key: key(Kind::Informal, &name),
+            settlement_type,
+            instance: format!("insediamenti[{i}]"),
+            year_formed: int(s, "E5"),
+            observation: Observation {
+                observed_on: date.to_owned(),
+                source: "censimento".into(),
+                people: int(s, "E3"),
+                // The census asks one question about women, minors or families together.
+                women: family.into(),
+                minors: family.into(),
+                families: family.into(),
+                services: codes(s, "E6"),
+                distance_km: s.value("E7").trim().replace(',', ".").parse().ok(),
+                risks: if yes_no(s.value("E9")) == "si" { vec!["sfruttamento".into()] } else { Vec::new() },
+                nature: match s.value("E4") {
+                    n @ ("stabile" | "stagionale") => n.to_owned(),
+                    _ => String::new(),
+                },
+                note: String::new(),
+            },
+            name,
+        });
+    }
+    for (i, s) in answers.repeat("strutture").iter().enumerate() {
+        let settlement_type = match s.value("D1") {
+            "sai" => "sai",
+            "cas" => "cas",
+            _ if s.value("D2") == "pubbl" => "struttura_pubblica",
+            _ if s.value("D2") == "priv" => "struttura_privata",
+            _ => "formale_altro",
+        }
+        .to_owned();
+        let name = match s.value("D1_altro").trim() {
+            "" => format!("Struttura {}", i + 1),
+            n => n.to_owned(),
+        };
+        out.push(CensusSettlement {
+            kind: Kind::Formal,
+            match_key: key(Kind::Formal, &name),
+            settlement_type,
+            instance: format!("strutture[{i}]"),
+            year_formed: None,
+            observation: Observation {
+                observed_on: date.to_owned(),
+                source: "censimento".into(),
+                people: int(s, "D3"),
+                women: "nd".into(),
+                minors: "nd".into(),
+                families: "nd".into(),
+                services: codes(s, "D4"),
+                distance_km: None,
+                risks: Vec::new(),
+                nature: String::new(),
+                note: String::new(),
+            },
+            name,
+        });
+    }
+    out
+}
+
+/// The basic services an observation lacks.
+pub fn missing_basic(o: &Observation) -> Vec<&'static str> {
+    BASIC_SERVICES.iter().copied().filter(|s| !o.services.iter().any(|x| x == s)).collect()
+}
+
+/// People observed by month of the year (1–12): the mean of the observations in that month,
+/// over every year — the seasonality of a settlement. Months without observations are `None`.
+pub fn seasonality(observations: &[(String, Option<i64>)]) -> [Option<f64>; 12] {
+    let mut sums = [(0.0_f64, 0_u32); 12];
+    for (date, people) in observations {
+        let (Some(p), Some(m)) = (people, date.get(5..7).and_then(|m| m.parse::<usize>().ok())) else { continue };
+        if (1..=12).contains(&m) {
+            sums[m - 1].0 += *p as f64;
+            sums[m - 1].1 += 1;
+        }
+    }
+    sums.map(|(s, n)| if n == 0 { None } else { Some(s / f64::from(n)) })
+}
+
+/// What a reader sees of a settlement's position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Position {
+    /// The exact point (allowed to see it, or a formal structure: a public address).
+    Exact { lon: f64, lat: f64 },
+    /// Only the Comune (its centroid, for the map).
+    Comune { lon: f64, lat: f64 },
+    /// Nothing to place it with.
+    Unknown,
+}
+
+/// The position shown: an informal settlement's point only to a reader allowed to see it
+/// (`exact_allowed`); a point that is only the Comune's centroid is never presented as exact.
+pub fn position(
+    kind: Kind,
+    point: Option<(f64, f64)>,
+    position_source: &str,
+    comune_point: Option<(f64, f64)>,
+    exact_allowed: bool,
+) -> Position {
+    match point {
+        Some((lon, lat)) if position_source != "comune" && (exact_allowed || kind == Kind::Formal) => {
+            Position::Exact { lon, lat }
+        }
+        _ => match comune_point {
+            Some((lon, lat)) => Position::Comune { lon, lat },
+            None => Position::Unknown,
+        },
+    }
+}
+
+/// Why a field observation is refused (message ids `settlement-error-<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ObservationError {
+    #[error("the date is not a valid date (YYYY-MM-DD) up to today")]
+    Date,
+    #[error("the number of people is not a whole number from 0 to 100000")]
+    People,
+    #[error("the position is not a valid longitude and latitude in Italy")]
+    Position,
+    #[error("the distance is not a number of kilometres from 0 to 500")]
+    Distance,
+    #[error("unknown source")]
+    Source,
+    #[error("the note is longer than 2000 characters")]
+    Note,
+}
+
+impl ObservationError {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::People => "people",
+            Self::Position => "position",
+            Self::Distance => "distance",
+            Self::Source => "source",
+            Self::Note => "note",
+        }
+    }
+}
+
+/// Checks a position typed or taken by a device: inside Italy's bounding box.
+pub fn parse_position(lon: &str, lat: &str) -> Result<Option<(f64, f64)>, ObservationError> {
+    let (lon, lat) = (lon.trim().replace(',', "."), lat.trim().replace(',', "."));
+    if lon.is_empty() && lat.is_empty() {
+        return Ok(None);
+    }
+    match (lon.parse::<f64>(), lat.parse::<f64>()) {
+        (Ok(x), Ok(y)) if (6.0..=19.0).contains(&x) && (35.0..=47.5).contains(&y) => Ok(Some((x, y))),
+        _ => Err(ObservationError::Position),
+    }
+}
+
+/// The typed fields of a field observation.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationForm<'a> {
+    pub observed_on: &'a str,
+    pub source: &'a str,
+    pub people: &'a str,
+    pub distance_km: &'a str,
+    pub note: &'a str,
+}
+
+/// Checks a field observation's typed values against `today` (ISO); every problem is returned.
+pub fn check_observation(
+    f: &ObservationForm<'_>,
+    today: &str,
+) -> Result<(Option<i64>, Option<f64>), Vec<ObservationError>> {
+    let mut errors = Vec::new();
+    let date_ok = time::Date::parse(f.observed_on, &time::format_description::well_known::Iso8601::DATE).is_ok()
+        && f.observed_on.len() == 10
+        && f.observed_on <= today;
+    if !date_ok {
+        errors.push(ObservationError::Date);
+    }
+    if !SOURCES.contains(&f.source) {
+        errors.push(ObservationError::Source);
+    }
+    let people = match f.people.trim() {
+        "" => None,
+        p => match p.replace('.', "").parse::<i64>() {
+            Ok(n) if (0..=100_000).contains(&n) => Some(n),
+            _ => {
+                errors.push(ObservationError::People);
+                None
+            }
+        },
+    };
+    let distance = match f.distance_km.trim() {
+        "" => None,
+        d => match d.replace(',', ".").parse::<f64>() {
+            Ok(x) if (0.0..=500.0).contains(&x) => Some(x),
+            _ => {
+                errors.push(ObservationError::Distance);
+                None
+            }
+        },
+    };
+    if f.note.chars().count() > 2000 {
+        errors.push(ObservationError::Note);
+    }
+    if errors.is_empty() { Ok((people, distance)) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settlement(name: &str, people: &str) -> Answers {
+        Answers::new()
+            .with("E1", name)
+            .with("E2", "baracche tende")
+            .with("E3", people)
+            .with("E4", "stabile")
+            .with("E5", "2005")
+            .with("E6", "acqua")
+            .with("E10", "1")
+    }
+
+    #[test]
+    fn census_answers_become_settlements_with_stable_keys() {
+        let a = Answers::new()
+            .with_repeat(
+                "insediamenti",
+                vec![settlement("Borgo Mezzanone", "4000"), settlement("", "30"), settlement("borgo  mezzanone", "12")],
+            )
+            .with_repeat("strutture", vec![Answers::new().with("D1", "cas").with("D3", "40").with("D4", "nessuno")]);
+        let s = from_census("071031", &a, "2021-11-03");
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].match_key, "071031:informal:borgo mezzanone:1");
+        assert_eq!(s[2].match_key, "071031:informal:borgo mezzanone:2", "same name twice: two settlements");
+        assert_eq!(s[1].name, "Insediamento 2");
+        assert_eq!((s[0].settlement_type.as_str(), s[0].year_formed), ("baracche", Some(2005)));
+        let o = &s[0].observation;
+        assert_eq!((o.people, o.nature.as_str(), o.families.as_str()), (Some(4000), "stabile", "si"));
+        assert_eq!(missing_basic(o), ["elettr", "igien"]);
+        assert_eq!(
+            (s[3].kind, s[3].settlement_type.as_str(), s[3].observation.people),
+            (Kind::Formal, "cas", Some(40))
+        );
+        assert!(s[3].observation.services.is_empty(), "«nessuno» is no service");
+        // The same answers give the same keys: a second wave finds the same settlements.
+        assert_eq!(
+            from_census("071031", &a, "2022-11-03").iter().map(|x| &x.match_key).collect::<Vec<_>>(),
+            s.iter().map(|x| &x.match_key).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_exact_point_of_an_informal_settlement_needs_the_permission() {
+        let p = Some((15.9, 41.5));
+        let c = Some((15.8, 41.6));
+        assert_eq!(position(Kind::Informal, p, "gps", c, true), Position::Exact { lon: 15.9, lat: 41.5 });
+        assert_eq!(position(Kind::Informal, p, "gps", c, false), Position::Comune { lon: 15.8, lat: 41.6 });
+        assert_eq!(position(Kind::Formal, p, "gps", c, false), Position::Exact { lon: 15.9, lat: 41.5 });
+        assert_eq!(position(Kind::Informal, p, "comune", c, true), Position::Comune { lon: 15.8, lat: 41.6 });
+        assert_eq!(position(Kind::Informal, None, "comune", None, true), Position::Unknown);
+    }
+
+    #[test]
+    fn seasonality_averages_by_month() {
+        let obs = vec![
+            ("2021-08-10".to_owned(), Some(800)),
+            ("2022-08-20".to_owned(), Some(1200)),
+            ("2022-01-15".to_owned(), Some(200)),
+            ("2022-03-01".to_owned(), None),
+        ];
+        let s = seasonality(&obs);
+        assert_eq!(s[7], Some(1000.0));
+        assert_eq!(s[0], Some(200.0));
+        assert_eq!(s[2], None);
+    }
+
+    #[test]
+    fn field_observations_are_checked() {
+        let ok = ObservationForm {
+            observed_on: "2026-07-01",
+            source: "visita",
+            people: "1.200",
+            distance_km: "3,5",
+            note: "",
+        };
+        assert_eq!(check_observation(&ok, "2026-12-01"), Ok((Some(1200), Some(3.5))));
+        let bad =
+            ObservationForm { observed_on: "2027-01-01", source: "x", people: "-3", distance_km: "mille", note: "" };
+        assert_eq!(
+            check_observation(&bad, "2026-12-01").unwrap_err(),
+            [ObservationError::Date, ObservationError::Source, ObservationError::People, ObservationError::Distance]
+        );
+        assert_eq!(parse_position("15,91", "41.47"), Ok(Some((15.91, 41.47))));
+        assert_eq!(parse_position("", ""), Ok(None));
+        assert_eq!(parse_position("2.35", "48.85"), Err(ObservationError::Position), "Paris is not in Italy");
+    }
+}

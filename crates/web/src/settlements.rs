@@ -1,0 +1,644 @@
+//! The settlement registry pages: the list with its totals and filters, the map layer
+//! (GeoJSON), a settlement's record with its observations over time and seasonality, the
+//! phone-friendly field observation (with the device's position), feeding the registry from a
+//! census campaign, and the API summary.
+//!
+//! Who sees what: `ViewSettlements` on the settlement's Comune shows it; the exact point of an
+//! informal settlement needs `ViewSettlementLocations` too — without it every page, the map
+//! layer and the API give the Comune's centroid only. Reads of exact points are audited.
+
+use crate::AppState;
+use crate::auth::{ApiUser, CurrentUser, audit_personal_read, check};
+use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
+use crate::middleware::RequestCtx;
+use crate::network::form::{field, fields, pairs};
+use crate::network::orgs::audit_write;
+use crate::pages::{Chrome, render};
+use crate::territory::Territory;
+use argine_domain::access::{Action, Actor, Resource, authorize};
+use argine_domain::settlements::{self as domain, Kind, Position};
+use argine_domain::territory::TerritoryPath;
+use argine_storage::settlements::{self as store, NewObservation, Observation, Settlement};
+use askama::Template;
+use axum::extract::{Path, Query, RawForm, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+/// Settlements listed on one page at most (the totals are always complete).
+const MAX_LISTED: usize = 2000;
+
+fn resource(t: &Territory, comune: &str) -> Resource {
+    match t.resolve(comune) {
+        Some(r) => Resource::Territory(TerritoryPath::comune(
+            &r.current.region_code,
+            &r.current.province_code,
+            &r.current.istat,
+        )),
+        // A code the territory does not know is visible only to national actors.
+        None => Resource::Territory(TerritoryPath::region("00")),
+    }
+}
+
+fn can(actor: &Actor, action: Action, t: &Territory, comune: &str) -> bool {
+    authorize(actor, action, &resource(t, comune)).is_allowed()
+}
+
+/// A settlement as a reader sees it.
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub kind_code: &'static str,
+    pub settlement_type: String,
+    pub comune: String,
+    pub comune_code: String,
+    pub region: String,
+    pub people: Option<i64>,
+    pub last_observed: String,
+    pub missing: String,
+    pub years: Option<i64>,
+    pub position: Position,
+}
+
+fn this_year() -> i64 {
+    i64::from(argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).year())
+}
+
+fn row(tr: &Tr, t: &Territory, s: &Settlement, latest: Option<&Observation>, exact: bool) -> Row {
+    let place = t.resolve(&s.comune_code).map(|r| r.current);
+    let kind = Kind::parse(&s.kind).unwrap_or(Kind::Informal);
+    let missing = latest
+        .map(|o| {
+            let obs = domain::Observation {
+                services: o.services.split_whitespace().map(str::to_owned).collect(),
+                ..Default::default()
+            };
+            domain::missing_basic(&obs)
+                .iter()
+                .map(|m| tr.t(&format!("settlement-service-{m}")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    Row {
+        id: s.id,
+        name: s.name.clone(),
+        kind: tr.t(&format!("settlement-kind-{}", kind.code())),
+        kind_code: kind.code(),
+        settlement_type: tr.t(&format!("settlement-type-{}", s.settlement_type)),
+        comune: place.map_or_else(|| s.comune_code.clone(), |c| c.name.clone()),
+        comune_code: s.comune_code.clone(),
+        region: place.and_then(|c| t.region(&c.region_code)).map(|r| r.name.clone()).unwrap_or_default(),
+        people: latest.and_then(|o| o.people),
+        last_observed: latest.map(|o| tr.date(&o.observed_on)).unwrap_or_default(),
+        missing,
+        years: s.year_formed.map(|y| this_year() - y),
+        position: domain::position(
+            kind,
+            s.lon.zip(s.lat),
+            &s.position_source,
+            place.and_then(|c| c.lon.zip(c.lat)),
+            exact,
+        ),
+    }
+}
+
+/// The settlements `actor` may see, with their latest observation, optionally of one kind
+/// and one region.
+async fn visible(
+    state: &AppState,
+    actor: &Actor,
+    kind: Option<&str>,
+    region: Option<&str>,
+) -> WebResult<Vec<(Settlement, Option<Observation>, bool)>> {
+    let t = state.territory();
+    let mut conn = state.db.pool().acquire().await?;
+    let list = store::list(&mut conn, kind).await?;
+    let mut latest: HashMap<i64, Observation> =
+        store::latest_observations(&mut conn).await?.into_iter().map(|o| (o.settlement_id, o)).collect();
+    drop(conn);
+    Ok(list
+        .into_iter()
+        .filter(|s| can(actor, Action::ViewSettlements, &t, &s.comune_code))
+        .filter(|s| region.is_none_or(|r| t.resolve(&s.comune_code).is_some_and(|c| c.current.region_code == r)))
+        .map(|s| {
+            let exact = can(actor, Action::ViewSettlementLocations, &t, &s.comune_code);
+            let o = latest.remove(&s.id);
+            (s, o, exact)
+        })
+        .collect())
+}
+
+/// Totals of a list: settlements, Comuni, regions, people (latest observation of each).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub settlements: usize,
+    pub comuni: usize,
+    pub regions: usize,
+    pub people: i64,
+}
+
+fn summary(t: &Territory, list: &[(Settlement, Option<Observation>, bool)]) -> Summary {
+    let comuni: BTreeSet<&str> = list.iter().map(|(s, _, _)| s.comune_code.as_str()).collect();
+    let regions: BTreeSet<String> =
+        comuni.iter().filter_map(|c| t.resolve(c).map(|r| r.current.region_code.clone())).collect();
+    Summary {
+        settlements: list.len(),
+        comuni: comuni.len(),
+        regions: regions.len(),
+        people: list.iter().filter_map(|(_, o, _)| o.as_ref().and_then(|o| o.people)).sum(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    /// informal | formal | '' (both)
+    tipo: String,
+    /// a region code
+    regione: String,
+}
+
+impl ListQuery {
+    fn kind(&self) -> Option<&str> {
+        Kind::parse(&self.tipo).map(Kind::code)
+    }
+
+    fn region(&self) -> Option<&str> {
+        Some(self.regione.as_str()).filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_digit()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settlements/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    summary: Summary,
+    rows: Vec<Row>,
+    truncated: bool,
+    tipo: String,
+    regione: String,
+    regions: Vec<(String, String)>,
+    campaigns: Vec<(i64, String)>,
+    can_import: bool,
+    imported: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListPageQuery {
+    tipo: String,
+    regione: String,
+    importati: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ListPageQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let filter = ListQuery { tipo: q.tipo.clone(), regione: q.regione.clone() };
+    let all = visible(&state, &user.actor, filter.kind(), filter.region()).await?;
+    let rows: Vec<Row> = all.iter().take(MAX_LISTED).map(|(s, o, exact)| row(&tr, &t, s, o.as_ref(), *exact)).collect();
+    let mut conn = state.db.pool().acquire().await?;
+    let campaigns = argine_storage::census::campaigns(&mut conn).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    drop(conn);
+    render(ListPage {
+        chrome: Chrome::for_user(&state, &ctx, &user),
+        summary: summary(&t, &all),
+        truncated: all.len() > rows.len(),
+        rows,
+        tipo: filter.kind().unwrap_or_default().to_owned(),
+        regione: filter.region().unwrap_or_default().to_owned(),
+        regions: t.regions.iter().map(|r| (r.code.clone(), r.name.clone())).collect(),
+        campaigns,
+        can_import: authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
+        imported: Some(q.importati).filter(|s| !s.is_empty()),
+    })
+}
+
+/// The map layer: a GeoJSON point per visible settlement — the exact point when the reader may
+/// see it, else the Comune's centroid with `"approx": true`.
+pub async fn geojson(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let all = visible(&state, &user.actor, q.kind(), q.region()).await?;
+    let features: Vec<serde_json::Value> =
+        all.iter().filter_map(|(s, o, exact)| feature(&row(&tr, &t, s, o.as_ref(), *exact))).collect();
+    let exact = features.iter().filter(|f| f["properties"]["approx"] == false).count();
+    if exact > 0 {
+        audit_personal_read(
+            &state,
+            &ctx,
+            (user.user.id, user.label()),
+            ("settlement_locations", "map".into()),
+            json!({"exact_points": exact, "kind": q.kind()}),
+        )
+        .await?;
+    }
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "private, no-store")],
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+        .into_response())
+}
+
+fn feature(r: &Row) -> Option<serde_json::Value> {
+    let (lon, lat, approx) = match r.position {
+        Position::Exact { lon, lat } => (lon, lat, false),
+        Position::Comune { lon, lat } => (lon, lat, true),
+        Position::Unknown => return None,
+    };
+    Some(json!({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "id": r.id, "name": r.name, "kind": r.kind_code, "type": r.settlement_type, "comune": r.comune,
+            "comune_istat": r.comune_code, "people": r.people, "approx": approx,
+        }
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "settlements/map.html")]
+struct MapPage {
+    chrome: Chrome,
+    tipo: String,
+}
+
+pub async fn map(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewSettlements, &Resource::Settlements).await?;
+    render(MapPage { chrome: Chrome::for_user(&state, &ctx, &user), tipo: q.kind().unwrap_or_default().to_owned() })
+}
+
+pub struct ObservationRow {
+    pub date: String,
+    pub source: String,
+    pub people: String,
+    pub families: String,
+    pub services: String,
+    pub risks: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "settlements/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    r: Row,
+    owner: String,
+    year_formed: String,
+    status: String,
+    position_note: String,
+    observations: Vec<ObservationRow>,
+    seasonality: Vec<(String, String)>,
+    can_manage: bool,
+    form: ObservationTyped,
+    errors: Vec<String>,
+    today: String,
+    sources: Vec<(&'static str, String)>,
+    services: Vec<(&'static str, String, bool)>,
+    risks: Vec<(&'static str, String, bool)>,
+}
+
+/// What was typed in the observation form, shown back after an error.
+#[derive(Default, Clone)]
+pub struct ObservationTyped {
+    pub observed_on: String,
+    pub source: String,
+    pub people: String,
+    pub families: String,
+    pub distance_km: String,
+    pub services: Vec<String>,
+    pub risks: Vec<String>,
+    pub note: String,
+    pub lon: String,
+    pub lat: String,
+}
+
+fn today() -> String {
+    argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date().to_string()
+}
+
+fn codes_label(tr: &Tr, prefix: &str, codes: &str) -> String {
+    codes.split_whitespace().map(|c| tr.t(&format!("{prefix}-{c}"))).collect::<Vec<_>>().join(", ")
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+    form: Option<ObservationTyped>,
+    errors: Vec<String>,
+) -> WebResult<Response> {
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let mut conn = state.db.pool().acquire().await?;
+    let s = store::get(&mut conn, id).await?;
+    check(state, ctx, &user.actor, user.label(), Action::ViewSettlements, &resource(&t, &s.comune_code)).await?;
+    let obs = store::observations(&mut conn, id).await?;
+    drop(conn);
+    let exact = can(&user.actor, Action::ViewSettlementLocations, &t, &s.comune_code);
+    let r = row(&tr, &t, &s, obs.last(), exact);
+    if matches!(r.position, Position::Exact { .. }) && r.kind_code == "informal" {
+        audit_personal_read(
+            state,
+            ctx,
+            (user.user.id, user.label()),
+            ("settlement_locations", id.to_string()),
+            json!({"view": "record"}),
+        )
+        .await?;
+    }
+    let position_note = match (r.position, s.position_source.as_str()) {
+        (Position::Exact { .. }, src) => tr.t(&format!("settlement-position-{src}")),
+        (Position::Comune { .. }, "comune") => tr.t("settlement-position-comune"),
+        (Position::Comune { .. }, _) => tr.t("settlement-position-hidden"),
+        (Position::Unknown, _) => tr.t("settlement-position-unknown"),
+    };
+    let season = domain::seasonality(&obs.iter().map(|o| (o.observed_on.clone(), o.people)).collect::<Vec<_>>());
+    let months = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
+    let seasonality = months
+        .iter()
+        .zip(season)
+        .filter_map(|(m, v)| {
+            v.map(|v| (tr.t(&format!("settlement-month-{m}")), argine_domain::report::fmt::int(v.round() as i64)))
+        })
+        .collect();
+    let observations = obs
+        .iter()
+        .rev()
+        .map(|o| ObservationRow {
+            date: tr.date(&o.observed_on),
+            source: tr.t(&format!("settlement-source-{}", o.source)),
+            people: o.people.map(argine_domain::report::fmt::int).unwrap_or_else(|| "—".into()),
+            families: tr.t(&format!("settlement-yn-{}", o.families)),
+            services: codes_label(&tr, "settlement-service", &o.services),
+            risks: codes_label(&tr, "settlement-risk", &o.risks),
+            note: o.note.clone(),
+        })
+        .collect();
+    let form = form.unwrap_or_else(|| ObservationTyped {
+        observed_on: today(),
+        source: "visita".into(),
+        ..Default::default()
+    });
+    let can_manage = can(&user.actor, Action::ManageSettlements, &t, &s.comune_code);
+    render(DetailPage {
+        chrome: Chrome::for_user(state, ctx, user),
+        owner: s.owner.clone(),
+        year_formed: s.year_formed.map(|y| y.to_string()).unwrap_or_default(),
+        status: tr.t(&format!("settlement-status-{}", s.status)),
+        position_note,
+        observations,
+        seasonality,
+        can_manage,
+        sources: domain::SOURCES
+            .iter()
+            .filter(|c| **c != "censimento" && **c != "import")
+            .map(|c| (*c, tr.t(&format!("settlement-source-{c}"))))
+            .collect(),
+        services: domain::SERVICES
+            .iter()
+            .map(|c| (*c, tr.t(&format!("settlement-service-{c}")), form.services.iter().any(|x| x == c)))
+            .collect(),
+        risks: domain::RISKS
+            .iter()
+            .map(|c| (*c, tr.t(&format!("settlement-risk-{c}")), form.risks.iter().any(|x| x == c)))
+            .collect(),
+        form,
+        errors,
+        today: today(),
+        r,
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    detail_page(&state, &ctx, &user, id, None, Vec::new()).await
+}
+
+/// A field observation: checked, stored with the device's position if given (which then
+/// becomes the settlement's point), audited. Nothing typed is lost on an error.
+pub async fn observe(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let mut conn = state.db.pool().acquire().await?;
+    let s = store::get(&mut conn, id).await?;
+    drop(conn);
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &resource(&t, &s.comune_code)).await?;
+    let f = pairs(&body);
+    let allowed =
+        |list: &[&str], v: Vec<String>| v.into_iter().filter(|x| list.contains(&x.as_str())).collect::<Vec<_>>();
+    let typed = ObservationTyped {
+        observed_on: field(&f, "observed_on"),
+        source: field(&f, "source"),
+        people: field(&f, "people"),
+        families: field(&f, "families"),
+        distance_km: field(&f, "distance_km"),
+        services: allowed(&domain::SERVICES, fields(&f, "services")),
+        risks: allowed(&domain::RISKS, fields(&f, "risks")),
+        note: f.iter().find(|(k, _)| k == "note").map(|(_, v)| v.clone()).unwrap_or_default(),
+        lon: field(&f, "lon"),
+        lat: field(&f, "lat"),
+    };
+    let checked = domain::check_observation(
+        &domain::ObservationForm {
+            observed_on: &typed.observed_on,
+            source: &typed.source,
+            people: &typed.people,
+            distance_km: &typed.distance_km,
+            note: &typed.note,
+        },
+        &today(),
+    );
+    let position = domain::parse_position(&typed.lon, &typed.lat);
+    let (people, distance, point) = match (checked, position) {
+        (Ok((p, d)), Ok(pt)) => (p, d, pt),
+        (c, p) => {
+            let mut errors: Vec<String> =
+                c.err().unwrap_or_default().iter().map(|e| tr.t(&format!("settlement-error-{}", e.code()))).collect();
+            if let Err(e) = p {
+                errors.push(tr.t(&format!("settlement-error-{}", e.code())));
+            }
+            let mut res = detail_page(&state, &ctx, &user, id, Some(typed), errors).await?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
+    let families = domain::yes_no(&typed.families);
+    let mut tx = state.db.begin().await?;
+    let o = store::observe(
+        &mut tx,
+        &NewObservation {
+            settlement_id: id,
+            observed_on: &typed.observed_on,
+            source: &typed.source,
+            source_ref: None,
+            people,
+            women: "nd",
+            minors: "nd",
+            families,
+            services: &typed.services.join(" "),
+            distance_km: distance,
+            risks: &typed.risks.join(" "),
+            nature: "",
+            note: &typed.note,
+            point,
+            created_by: Some(user.user.id),
+        },
+    )
+    .await?;
+    if let Some(p) = point {
+        store::set_position(&mut tx, id, p, "gps").await?;
+    }
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.observe",
+        ("settlement", id),
+        json!({"observation": o, "people": people, "position": point.is_some()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti/{id}#osservazioni")).into_response())
+}
+
+/// Feeds the registry from a census campaign's clean answers (the secretariat).
+pub async fn import_census(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageCensus, &Resource::Census).await?;
+    let f = pairs(&body);
+    let campaign: i64 = field(&f, "campaign").parse().map_err(|_| WebError::BadRequest("settlement-error-campaign"))?;
+    let mut tx = state.db.begin().await?;
+    argine_storage::census::campaign(&mut tx, campaign).await?;
+    let out = store::import_census(&mut tx, campaign, Some(user.user.id)).await?;
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.import_census",
+        ("census_campaign", campaign),
+        json!({"created": out.created, "matched": out.matched, "observations": out.observations}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti?importati={}-{}", out.created, out.matched)).into_response())
+}
+
+/// `GET /api/v1/settlements/summary?kind=informal`: settlements, Comuni, regions and people
+/// the caller may see (counts only: no positions).
+#[utoipa::path(get, path = "/api/v1/settlements/summary", tag = "settlements",
+    params(("kind" = Option<String>, Query, description = "informal or formal; both when absent")),
+    responses((status = 200, description = "settlements, comuni, regions and people (latest observation of each) the caller may see"),
+        (status = 403, body = crate::api::Problem, content_type = "application/problem+json")))]
+pub async fn api_summary(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: ApiUser,
+    Query(q): Query<ApiQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewSettlements, &Resource::Settlements).await?;
+    let kind = match q.kind.as_str() {
+        "" => None,
+        k => Some(Kind::parse(k).ok_or(WebError::BadRequest("settlement-error-kind"))?.code()),
+    };
+    let t = state.territory();
+    let all = visible(&state, &user.actor, kind, None).await?;
+    Ok(axum::Json(json!({"kind": kind, "summary": summary(&t, &all)})).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ApiQuery {
+    kind: String,
+}
+
+/// `GET /api/v1/settlements?kind=`: every settlement the caller may see with its latest
+/// observation; `position.exact` is false (the Comune's centroid) unless the caller may see it.
+#[utoipa::path(get, path = "/api/v1/settlements", tag = "settlements",
+    params(("kind" = Option<String>, Query, description = "informal or formal; both when absent")),
+    responses((status = 200, description = "the settlements with their latest observation; exact points only for callers allowed to see them (audited)"),
+        (status = 403, body = crate::api::Problem, content_type = "application/problem+json")))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: ApiUser,
+    Query(q): Query<ApiQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, &user.user.email, Action::ViewSettlements, &Resource::Settlements).await?;
+    let kind = match q.kind.as_str() {
+        "" => None,
+        k => Some(Kind::parse(k).ok_or(WebError::BadRequest("settlement-error-kind"))?.code()),
+    };
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let all = visible(&state, &user.actor, kind, None).await?;
+    let mut exact_points = 0;
+    let items: Vec<serde_json::Value> = all
+        .iter()
+        .map(|(s, o, exact)| {
+            let r = row(&tr, &t, s, o.as_ref(), *exact);
+            let position = match r.position {
+                Position::Exact { lon, lat } => {
+                    exact_points += usize::from(r.kind_code == "informal");
+                    json!({"lon": lon, "lat": lat, "exact": true})
+                }
+                Position::Comune { lon, lat } => json!({"lon": lon, "lat": lat, "exact": false}),
+                Position::Unknown => serde_json::Value::Null,
+            };
+            json!({
+                "id": s.id, "kind": s.kind, "type": s.settlement_type, "name": s.name, "comune_istat": s.comune_code,
+                "year_formed": s.year_formed, "status": s.status, "position": position,
+                "latest": o.as_ref().map(|o| json!({"observed_on": o.observed_on, "source": o.source, "people": o.people,
+                    "services": o.services.split_whitespace().collect::<Vec<_>>()})),
+            })
+        })
+        .collect();
+    if exact_points > 0 {
+        audit_personal_read(
+            &state,
+            &ctx,
+            (user.user.id, &user.user.email),
+            ("settlement_locations", "api".into()),
+            json!({"exact_points": exact_points, "via": "api"}),
+        )
+        .await?;
+    }
+    Ok(axum::Json(json!({"settlements": items})).into_response())
+}
