@@ -1589,3 +1589,128 @@ async fn census_queries_go_from_open_to_answered_to_closed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn settlements_are_matched_across_census_waves_and_keep_their_observations() {
+    use argine_storage::census::{self, NewCampaign, NewFormVersion, NewInvitation, NewResponse};
+    use argine_storage::settlements::{self, NewObservation};
+    let sheets = vec![
+        (
+            "survey".to_owned(),
+            [
+                ["type", "name", "label"],
+                ["begin_repeat", "insediamenti", "Insediamenti"],
+                ["text", "E1", "Nome"],
+                ["integer", "E3", "Persone"],
+                ["end_repeat", "insediamenti", ""],
+                ["begin_repeat", "strutture", "Strutture"],
+                ["text", "D1", "Tipo"],
+                ["end_repeat", "strutture", ""],
+            ]
+            .iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect(),
+        ),
+        ("choices".to_owned(), vec![vec!["list_name".into(), "name".into(), "label".into()]]),
+    ];
+    let form = argine_domain::census::xlsform::parse(&sheets).unwrap();
+    let definition = serde_json::to_string(&form).unwrap();
+    on_both(|db| {
+        let definition = definition.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            let v = census::add_version(
+                &mut tx,
+                &NewFormVersion { form_key: "f", version: "1", title: "F", source: b"x", definition: &definition, questions: 3 },
+                None,
+            )
+            .await
+            .unwrap();
+            // Two waves: 2021 and 2022, the same Comune describing the same places (one renamed
+            // only in case and spacing), plus a new one in 2022.
+            let waves = [
+                (r#"{"insediamenti":[{"E1":"Borgo Mezzanone","E3":"4000"},{"E1":"Casa Rossa","E3":"40"}],"strutture":[{"D1":"cas"}]}"#, "2021"),
+                (r#"{"insediamenti":[{"E1":"borgo  MEZZANONE","E3":"3500"},{"E1":"Casa Rossa","E3":"55"},{"E1":"Tre Titoli","E3":"80"}],"strutture":[{"D1":"cas"}]}"#, "2022"),
+            ];
+            let mut campaigns = Vec::new();
+            for (answers, year) in waves {
+                let c = census::create_campaign(
+                    &mut tx,
+                    &NewCampaign {
+                        name: year,
+                        form_version_id: v,
+                        universe: r#"{"kind":"all"}"#,
+                        opens_on: "2021-01-10",
+                        deadline: "2021-02-10",
+                        status: "closed",
+                        reminders: 0,
+                        reminder_days: 7,
+                        accept_late: false,
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+                let inv = NewInvitation {
+                    comune_code: "071029".into(),
+                    comune_name: "Manfredonia".into(),
+                    province_code: "071".into(),
+                    region_code: "16".into(),
+                    email: None,
+                    pec: None,
+                    invited_at: Some(1_700_000_000),
+                };
+                let ids = census::add_invitations(&mut tx, c, &[inv]).await.unwrap();
+                census::add_responses(
+                    &mut tx,
+                    &[NewResponse {
+                        invitation_id: ids[0],
+                        form_version_id: v,
+                        answers: answers.to_owned(),
+                        submitted_at: Some(1_700_100_000),
+                        source: "import",
+                    }],
+                )
+                .await
+                .unwrap();
+                campaigns.push(c);
+            }
+            let first = settlements::import_census(&mut tx, campaigns[0], None).await.unwrap();
+            assert_eq!((first.created, first.matched, first.observations), (3, 0, 3));
+            // Imported again: nothing new, the same observations replaced.
+            let again = settlements::import_census(&mut tx, campaigns[0], None).await.unwrap();
+            assert_eq!((again.created, again.matched, again.observations), (0, 3, 3));
+            let second = settlements::import_census(&mut tx, campaigns[1], None).await.unwrap();
+            assert_eq!((second.created, second.matched), (1, 3), "only Tre Titoli is new");
+            tx.commit().await.unwrap();
+            let mut conn = db.pool().acquire().await.unwrap();
+            let informal = settlements::list(&mut conn, Some("informal")).await.unwrap();
+            assert_eq!(informal.len(), 3);
+            assert_eq!(settlements::list(&mut conn, Some("formal")).await.unwrap().len(), 1);
+            let borgo = informal.iter().find(|s| s.name == "Borgo Mezzanone").unwrap();
+            let obs = settlements::observations(&mut conn, borgo.id).await.unwrap();
+            assert_eq!(obs.iter().map(|o| o.people).collect::<Vec<_>>(), [Some(4000), Some(3500)], "a trend");
+            // A field visit adds to the history; the latest observation is the visit's.
+            settlements::observe(
+                &mut conn,
+                &NewObservation {
+                    settlement_id: borgo.id,
+                    observed_on: "2099-08-01",
+                    source: "visita",
+                    people: Some(5000),
+                    point: Some((15.84, 41.46)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            settlements::set_position(&mut conn, borgo.id, (15.84, 41.46), "gps").await.unwrap();
+            let latest = settlements::latest_observations(&mut conn).await.unwrap();
+            assert_eq!(latest.len(), 4, "one per settlement");
+            assert_eq!(latest.iter().find(|o| o.settlement_id == borgo.id).unwrap().people, Some(5000));
+            let b = settlements::get(&mut conn, borgo.id).await.unwrap();
+            assert_eq!((b.lon, b.lat, b.position_source.as_str()), (Some(15.84), Some(41.46), "gps"));
+        }
+    })
+    .await;
+}
