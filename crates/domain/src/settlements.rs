@@ -445,3 +445,373 @@ mod tests {
         assert_eq!(parse_position("2.35", "48.85"), Err(ObservationError::Position), "Paris is not in Italy");
     }
 }
+
+/// Import of settlements from a table (CSV, XLSX) or GeoJSON: every row checked, all or
+/// nothing.
+pub mod import {
+    use super::{Kind, Observation, SERVICES, TYPES, kind_of, parse_position};
+
+    /// The services' Italian names, normalised, as people write them in a file.
+    const SERVICE_NAMES: [&str; 9] = [
+        "acqua",
+        "elettricita",
+        "servizi igienici",
+        "mediazione culturale",
+        "alfabetizzazione",
+        "raccolta dei rifiuti",
+        "trasporti",
+        "presidio sanitario",
+        "riscaldamento",
+    ];
+    use crate::sheet::{SheetError, Table};
+    use crate::territory::search::normalise;
+
+    /// Header names accepted for each column (normalised; English too).
+    pub const COLUMNS: [(&str, &[&str]); 11] = [
+        ("nome", &["nome", "denominazione", "localita", "name"]),
+        ("tipo", &["tipo", "tipologia", "type"]),
+        ("comune", &["comune", "codice comune", "istat", "codice istat", "comune istat"]),
+        ("lat", &["lat", "latitudine", "latitude", "y"]),
+        ("lon", &["lon", "lng", "longitudine", "longitude", "x"]),
+        ("anno", &["anno", "anno formazione", "anno di formazione", "year", "year formed"]),
+        ("data", &["data", "data osservazione", "date", "observed on"]),
+        ("persone", &["persone", "presenze", "people"]),
+        ("servizi", &["servizi", "services"]),
+        ("proprieta", &["proprieta", "gestione", "proprietario", "owner"]),
+        ("note", &["note", "notes"]),
+    ];
+
+    /// A problem with one row (message ids `settlement-import-<code>`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Problem {
+        NoName,
+        Type(String),
+        Comune(String),
+        /// The Comune is outside what the importer may manage.
+        Outside(String),
+        Position,
+        Year(String),
+        Date(String),
+        People(String),
+        Service(String),
+    }
+
+    impl Problem {
+        pub fn code(&self) -> &'static str {
+            match self {
+                Self::NoName => "no-name",
+                Self::Type(_) => "type",
+                Self::Comune(_) => "comune",
+                Self::Outside(_) => "outside",
+                Self::Position => "position",
+                Self::Year(_) => "year",
+                Self::Date(_) => "date",
+                Self::People(_) => "people",
+                Self::Service(_) => "service",
+            }
+        }
+
+        pub fn arg(&self) -> String {
+            match self {
+                Self::NoName | Self::Position => String::new(),
+                Self::Type(s)
+                | Self::Comune(s)
+                | Self::Outside(s)
+                | Self::Year(s)
+                | Self::Date(s)
+                | Self::People(s)
+                | Self::Service(s) => s.clone(),
+            }
+        }
+    }
+
+    /// A checked row.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Row {
+        pub line: usize,
+        pub kind: Kind,
+        pub settlement_type: String,
+        pub name: String,
+        pub comune: String,
+        pub point: Option<(f64, f64)>,
+        pub year_formed: Option<i64>,
+        pub owner: String,
+        /// `<comune>:<kind>:<normalised name>:1`: an existing settlement with this key gets an
+        /// observation instead of a duplicate.
+        pub match_key: String,
+        pub observation: Observation,
+    }
+
+    /// A type by code or by its Italian name ("baracche", "Tende", "CAS").
+    fn settlement_type(s: &str) -> Option<&'static str> {
+        let n = normalise(s).replace(' ', "_");
+        TYPES.iter().map(|(c, _)| *c).find(|c| *c == n || normalise(c) == normalise(s))
+    }
+
+    /// Checks every row of `table` (dated `today` when the row has no date). `comune` says
+    /// whether a code is a Comune (`Some(true)`), a Comune outside the importer's reach
+    /// (`Some(false)`) or no Comune at all (`None`).
+    pub fn check(
+        table: &Table,
+        today: &str,
+        comune: &dyn Fn(&str) -> Option<bool>,
+    ) -> Vec<Result<Row, (usize, Vec<Problem>)>> {
+        let col = |name: &str| {
+            let aliases = COLUMNS.iter().find(|(c, _)| *c == name).map_or(&[][..], |(_, a)| *a);
+            table.column(aliases)
+        };
+        let cols: Vec<Option<usize>> = COLUMNS.iter().map(|(c, _)| col(c)).collect();
+        let get = |cells: &[String], i: usize| Table::cell(cells, cols[i]).to_owned();
+        table
+            .rows
+            .iter()
+            .map(|(line, cells)| {
+                let mut problems = Vec::new();
+                let name = get(cells, 0);
+                if name.is_empty() {
+                    problems.push(Problem::NoName);
+                }
+                let t = get(cells, 1);
+                let settlement_type = settlement_type(&t);
+                if settlement_type.is_none() {
+                    problems.push(Problem::Type(t.clone()));
+                }
+                let code = get(cells, 2);
+                match comune(&code) {
+                    Some(true) => {}
+                    Some(false) => problems.push(Problem::Outside(code.clone())),
+                    None => problems.push(Problem::Comune(code.clone())),
+                }
+                let point = parse_position(&get(cells, 4), &get(cells, 3)).unwrap_or_else(|_| {
+                    problems.push(Problem::Position);
+                    None
+                });
+                let year = match get(cells, 5).as_str() {
+                    "" => None,
+                    y => match y.parse::<i64>() {
+                        Ok(n) if (1950..=today.get(..4).and_then(|t| t.parse().ok()).unwrap_or(2100)).contains(&n) => {
+                            Some(n)
+                        }
+                        _ => {
+                            problems.push(Problem::Year(y.to_owned()));
+                            None
+                        }
+                    },
+                };
+                let date = match get(cells, 6) {
+                    d if d.is_empty() => today.to_owned(),
+                    d => match parse_date(&d) {
+                        Some(iso) if iso.as_str() <= today => iso,
+                        _ => {
+                            problems.push(Problem::Date(d));
+                            today.to_owned()
+                        }
+                    },
+                };
+                let people = match get(cells, 7).replace('.', "").as_str() {
+                    "" => None,
+                    p => match p.parse::<i64>() {
+                        Ok(n) if (0..=100_000).contains(&n) => Some(n),
+                        _ => {
+                            problems.push(Problem::People(get(cells, 7)));
+                            None
+                        }
+                    },
+                };
+                let mut services = Vec::new();
+                for s in get(cells, 8).split([',', ';', '|']).map(str::trim).filter(|s| !s.is_empty()) {
+                    let n = normalise(s);
+                    let found = SERVICES
+                        .iter()
+                        .zip(SERVICE_NAMES)
+                        .find(|(c, name)| **c == n || n.starts_with(**c) || *name == n || name.starts_with(n.as_str()));
+                    let found = found.map(|(c, _)| c);
+                    match found {
+                        Some(c) => services.push((*c).to_owned()),
+                        None if n == "nessuno" => {}
+                        None => problems.push(Problem::Service(s.to_owned())),
+                    }
+                }
+                if !problems.is_empty() {
+                    return Err((*line, problems));
+                }
+                let settlement_type = settlement_type.unwrap_or("informale_altro");
+                let kind = kind_of(settlement_type).unwrap_or(Kind::Informal);
+                Ok(Row {
+                    line: *line,
+                    kind,
+                    settlement_type: settlement_type.to_owned(),
+                    match_key: format!("{code}:{}:{}:1", kind.code(), normalise(&name)),
+                    name,
+                    comune: code,
+                    point,
+                    year_formed: year,
+                    owner: get(cells, 9),
+                    observation: Observation {
+                        observed_on: date,
+                        source: "import".into(),
+                        people,
+                        women: "nd".into(),
+                        minors: "nd".into(),
+                        families: "nd".into(),
+                        services,
+                        note: get(cells, 10),
+                        ..Default::default()
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// `2022-08-18`, `18/08/2022` or `18-08-2022` as ISO.
+    fn parse_date(s: &str) -> Option<String> {
+        let s = s.trim();
+        let (y, m, d) = if s.len() == 10 && s.as_bytes()[4] == b'-' {
+            (s.get(..4)?, s.get(5..7)?, s.get(8..10)?)
+        } else {
+            let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+            if parts.len() != 3 {
+                return None;
+            }
+            (parts[2], parts[1], parts[0])
+        };
+        let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let date = time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()?;
+        Some(date.to_string())
+    }
+
+    /// A GeoJSON FeatureCollection of points as a table: the features' properties as columns
+    /// and the point as `lon`/`lat`; the row number is the feature's (from 1).
+    ///
+    /// # Errors
+    /// Not JSON, not a FeatureCollection, or too many features.
+    pub fn geojson_table(bytes: &[u8]) -> Result<Table, SheetError> {
+        let v: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| SheetError::Format(format!("GeoJSON: {e}")))?;
+        let features = v
+            .get("features")
+            .and_then(|f| f.as_array())
+            .filter(|_| v.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection"))
+            .ok_or_else(|| SheetError::Format("GeoJSON: not a FeatureCollection".into()))?;
+        if features.len() > crate::sheet::MAX_ROWS {
+            return Err(SheetError::TooManyRows(features.len(), crate::sheet::MAX_ROWS));
+        }
+        let mut headers: Vec<String> = vec!["lon".into(), "lat".into()];
+        for f in features {
+            if let Some(p) = f.get("properties").and_then(|p| p.as_object()) {
+                for k in p.keys() {
+                    if !headers.contains(k) && k != "lon" && k != "lat" {
+                        headers.push(k.clone());
+                    }
+                }
+            }
+        }
+        let text = |x: &serde_json::Value| match x {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        let rows = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let point = f
+                    .get("geometry")
+                    .filter(|g| g.get("type").and_then(|t| t.as_str()) == Some("Point"))
+                    .and_then(|g| g.get("coordinates"))
+                    .and_then(|c| c.as_array())
+                    .map(|c| (c.first().map(text).unwrap_or_default(), c.get(1).map(text).unwrap_or_default()));
+                let props = f.get("properties").and_then(|p| p.as_object());
+                let cells = headers
+                    .iter()
+                    .enumerate()
+                    .map(|(j, h)| match (j, &point) {
+                        (0, Some((lon, _))) => lon.clone(),
+                        (1, Some((_, lat))) => lat.clone(),
+                        _ => props.and_then(|p| p.get(h)).map(text).unwrap_or_default(),
+                    })
+                    .collect();
+                (i + 1, cells)
+            })
+            .collect();
+        Ok(Table { headers, rows })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn table(rows: &[&[&str]]) -> Table {
+            let headers =
+                ["Nome", "Tipologia", "Comune", "Latitudine", "Longitudine", "Anno", "Data", "Persone", "Servizi"]
+                    .map(str::to_owned)
+                    .to_vec();
+            Table {
+                headers,
+                rows: rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (i + 2, r.iter().map(|c| (*c).to_owned()).collect()))
+                    .collect(),
+            }
+        }
+
+        fn known(c: &str) -> Option<bool> {
+            match c {
+                "071029" => Some(true),
+                "020030" => Some(false),
+                _ => None,
+            }
+        }
+
+        #[test]
+        fn every_row_is_checked_and_every_problem_named() {
+            let t = table(&[
+                &[
+                    "Borgo Mezzanone",
+                    "Baracche",
+                    "071029",
+                    "41,46",
+                    "15,84",
+                    "2003",
+                    "18/08/2022",
+                    "3.500",
+                    "acqua, Elettricità; Servizi igienici",
+                ],
+                &["", "torre", "999999", "48.8", "2.3", "1900", "2099-01-01", "tanti", "piscina"],
+                &["Foresteria", "foresteria", "020030", "", "", "", "", "", ""],
+            ]);
+            let out = check(&t, "2026-12-02", &known);
+            let first = out[0].as_ref().unwrap();
+            assert_eq!(
+                (first.kind, first.settlement_type.as_str(), first.point),
+                (Kind::Informal, "baracche", Some((15.84, 41.46)))
+            );
+            assert_eq!(first.observation.observed_on, "2022-08-18");
+            assert_eq!(first.observation.people, Some(3500));
+            assert_eq!(first.observation.services, ["acqua", "elettr", "igien"]);
+            assert_eq!(first.match_key, "071029:informal:borgo mezzanone:1");
+            let (line, problems) = out[1].as_ref().unwrap_err();
+            assert_eq!(*line, 3);
+            assert_eq!(
+                problems.iter().map(Problem::code).collect::<Vec<_>>(),
+                ["no-name", "type", "comune", "position", "year", "date", "people", "service"]
+            );
+            assert_eq!(out[2].as_ref().unwrap_err().1, [Problem::Outside("020030".into())]);
+        }
+
+        #[test]
+        fn geojson_points_become_rows() {
+            let g = br#"{"type":"FeatureCollection","features":[
+                {"type":"Feature","geometry":{"type":"Point","coordinates":[15.84,41.46]},"properties":{"nome":"Borgo","tipo":"tende","comune":"071029"}},
+                {"type":"Feature","geometry":null,"properties":{"nome":"Senza punto","tipo":"tende","comune":"071029","persone":12}}]}"#;
+            let t = geojson_table(g).unwrap();
+            let out = check(&t, "2026-12-02", &known);
+            assert_eq!(out[0].as_ref().unwrap().point, Some((15.84, 41.46)));
+            let second = out[1].as_ref().unwrap();
+            assert_eq!((second.point, second.observation.people), (None, Some(12)));
+            assert!(geojson_table(br#"{"type":"Feature"}"#).is_err());
+            assert!(geojson_table(b"not json").is_err());
+        }
+    }
+}

@@ -93,9 +93,18 @@ impl Tr {
         self.args(id, &[(name, value.to_string())])
     }
 
+    /// Translates with named arguments. A plain whole number ("1", "38", not "071") is passed
+    /// as a number, so that plural variants (`[one]`) are chosen by it; it prints the same.
     pub fn args(&self, id: &str, args: &[(&'static str, String)]) -> String {
+        let value = |v: &String| {
+            let plain = v.len() <= 15 && (v == "0" || (!v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit())));
+            match v.parse::<i64>() {
+                Ok(n) if plain && !v.is_empty() => FluentValue::from(n),
+                _ => FluentValue::from(v.clone()),
+            }
+        };
         let map: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), value(v))).collect();
         LOCALES.try_lookup_with_args(self.lang.id(), id, &map).unwrap_or_else(|| id.to_owned())
     }
 
@@ -154,6 +163,21 @@ mod tests {
         assert_eq!(Tr::new(Lang::It).t("nav-home"), "Home");
         assert_eq!(Tr::new(Lang::En).t("login-title"), "Sign in");
         assert_eq!(Tr::new(Lang::It).t("login-title"), "Accedi");
+    }
+
+    #[test]
+    fn counts_choose_the_plural_and_codes_stay_text() {
+        let it = Tr::new(Lang::It);
+        assert_eq!(
+            it.t1("census-upload-problems", "count", 1),
+            "È stato trovato un problema. Correggilo nel file e caricalo di nuovo."
+        );
+        assert!(it.t1("census-upload-problems", "count", 3).starts_with("Sono stati trovati 3 problemi"));
+        assert!(it.t1("census-upload-problems", "count", 12345).contains(" 12345 "), "printed as written");
+        assert_eq!(
+            it.t1("settlement-import-comune", "arg", "071020"),
+            "«071020» non è il codice ISTAT di un Comune in vigore"
+        );
     }
 
     #[test]

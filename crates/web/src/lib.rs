@@ -103,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/insediamenti/mappa", get(settlements::map))
         .route("/insediamenti/mappa.geojson", get(settlements::geojson))
         .route("/insediamenti/censimento", post(settlements::import_census))
+        .route("/insediamenti/importa", get(settlements::import_form).post(settlements::import_upload))
+        .route("/insediamenti/importa/{id}", post(settlements::import_apply))
         .route("/insediamenti/{id}", get(settlements::detail))
         .route("/insediamenti/{id}/osservazioni", post(settlements::observe))
         .route("/dati-aperti", get(reports::public::list))

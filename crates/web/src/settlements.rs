@@ -184,6 +184,7 @@ struct ListPage {
     regione: String,
     regions: Vec<(String, String)>,
     campaigns: Vec<(i64, String)>,
+    can_manage: bool,
     can_import: bool,
     imported: Option<String>,
 }
@@ -220,6 +221,7 @@ pub async fn list(
         regione: filter.region().unwrap_or_default().to_owned(),
         regions: t.regions.iter().map(|r| (r.code.clone(), r.name.clone())).collect(),
         campaigns,
+        can_manage: authorize(&user.actor, Action::ManageSettlements, &Resource::Settlements).is_allowed(),
         can_import: authorize(&user.actor, Action::ManageCensus, &Resource::Census).is_allowed(),
         imported: Some(q.importati).filter(|s| !s.is_empty()),
     })
@@ -641,4 +643,236 @@ pub async fn api_list(
         .await?;
     }
     Ok(axum::Json(json!({"settlements": items})).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import (CSV, XLSX, GeoJSON): upload → every row checked → confirm → all or nothing
+
+pub struct ImportRowView {
+    pub line: usize,
+    pub name: String,
+    pub outcome: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "settlements/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    filename: String,
+    file_error: Option<String>,
+    rows: Vec<ImportRowView>,
+    error_count: usize,
+    staged_id: Option<i64>,
+    columns: Vec<&'static str>,
+}
+
+fn import_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    filename: String,
+    file_error: Option<String>,
+    rows: Vec<ImportRowView>,
+    staged_id: Option<i64>,
+) -> WebResult<Response> {
+    let error_count = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let mut res = render(ImportPage {
+        chrome: Chrome::for_user(state, ctx, user),
+        filename,
+        columns: domain::import::COLUMNS.iter().map(|(c, _)| *c).collect(),
+        file_error: file_error.clone(),
+        rows,
+        error_count,
+        staged_id,
+    })?;
+    if error_count > 0 || file_error.is_some() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn import_form(State(state): State<AppState>, ctx: RequestCtx, user: CurrentUser) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &Resource::Settlements).await?;
+    import_page(&state, &ctx, &user, String::new(), None, Vec::new(), None)
+}
+
+/// The rows of a file with what will happen to each, or why the file cannot be read.
+async fn plan(
+    state: &AppState,
+    tr: &Tr,
+    user: &CurrentUser,
+    bytes: &[u8],
+) -> WebResult<Result<Vec<(Result<domain::import::Row, (usize, Vec<domain::import::Problem>)>, Option<i64>)>, String>> {
+    let is_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let table = if is_json { domain::import::geojson_table(bytes) } else { argine_domain::sheet::read(bytes) };
+    let table = match table {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::info!(error = %e, "settlement import: unreadable file");
+            return Ok(Err(tr.args("settlement-import-unreadable", &[("detail", e.to_string())])));
+        }
+    };
+    let t = state.territory();
+    let known = |code: &str| -> Option<bool> {
+        // A code suppressed by a merger is not a Comune any more: the row must use the new one.
+        let c = t.resolve(code).filter(|c| c.via.is_none())?;
+        Some(can(&user.actor, Action::ManageSettlements, &t, &c.current.istat))
+    };
+    let checked = domain::import::check(&table, &today(), &known);
+    let mut conn = state.db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for r in checked {
+        let existing = match &r {
+            Ok(row) => store::by_match_key(&mut conn, &row.match_key).await?.map(|s| s.id),
+            Err(_) => None,
+        };
+        out.push((r, existing));
+    }
+    Ok(Ok(out))
+}
+
+fn views(
+    tr: &Tr,
+    plan: &[(Result<domain::import::Row, (usize, Vec<domain::import::Problem>)>, Option<i64>)],
+) -> Vec<ImportRowView> {
+    plan.iter()
+        .map(|(r, existing)| match r {
+            Ok(row) => ImportRowView {
+                line: row.line,
+                name: row.name.clone(),
+                outcome: tr.t(if existing.is_some() { "settlement-import-observe" } else { "settlement-import-new" }),
+                errors: Vec::new(),
+            },
+            Err((line, problems)) => ImportRowView {
+                line: *line,
+                name: String::new(),
+                outcome: String::new(),
+                errors: problems
+                    .iter()
+                    .map(|p| tr.args(&format!("settlement-import-{}", p.code()), &[("arg", p.arg())]))
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+pub async fn import_upload(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    mp: axum::extract::Multipart,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let Some((filename, bytes)) = crate::network::import::read_upload(mp, "file").await? else {
+        return import_page(&state, &ctx, &user, String::new(), Some(tr.t("import-error-no-file")), Vec::new(), None);
+    };
+    let p = match plan(&state, &tr, &user, &bytes).await? {
+        Ok(p) => p,
+        Err(msg) => return import_page(&state, &ctx, &user, filename, Some(msg), Vec::new(), None),
+    };
+    let rows = views(&tr, &p);
+    let staged = if rows.iter().all(|r| r.errors.is_empty()) && !rows.is_empty() {
+        let mut tx = state.db.begin().await?;
+        let id = argine_storage::network::stage(&mut tx, "settlements", user.user.id, &filename, &bytes).await?;
+        tx.commit().await?;
+        Some(id)
+    } else {
+        None
+    };
+    import_page(&state, &ctx, &user, filename, None, rows, staged)
+}
+
+/// Applies a staged import in one transaction, after checking it again.
+pub async fn import_apply(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let mut conn = state.db.pool().acquire().await?;
+    let staged = argine_storage::network::staged(&mut conn, id, user.user.id).await?;
+    drop(conn);
+    if staged.applied || staged.kind != "settlements" {
+        return Err(WebError::Conflict("import-already-applied"));
+    }
+    let p = match plan(&state, &tr, &user, &staged.content).await? {
+        Ok(p) => p,
+        Err(msg) => return import_page(&state, &ctx, &user, staged.filename, Some(msg), Vec::new(), None),
+    };
+    let rows = views(&tr, &p);
+    if rows.iter().any(|r| !r.errors.is_empty()) {
+        return import_page(&state, &ctx, &user, staged.filename, None, rows, None);
+    }
+    let mut tx = state.db.begin().await?;
+    argine_storage::network::mark_applied(&mut tx, id).await.map_err(|e| match e {
+        argine_storage::StorageError::Conflict(_) => WebError::Conflict("import-already-applied"),
+        e => e.into(),
+    })?;
+    let (mut created, mut observed) = (0, 0);
+    for (r, _) in &p {
+        let Ok(row) = r else { continue };
+        // Found again inside the transaction: two rows of one file may name the same place.
+        let settlement = match store::by_match_key(&mut tx, &row.match_key).await? {
+            Some(s) => {
+                observed += 1;
+                s.id
+            }
+            None => {
+                created += 1;
+                store::create(
+                    &mut tx,
+                    &store::NewSettlement {
+                        kind: row.kind.code(),
+                        settlement_type: &row.settlement_type,
+                        name: &row.name,
+                        comune_code: &row.comune,
+                        point: row.point,
+                        position_source: if row.point.is_some() { "import" } else { "comune" },
+                        owner: &row.owner,
+                        year_formed: row.year_formed,
+                        match_key: &row.match_key,
+                        created_by: Some(user.user.id),
+                    },
+                )
+                .await?
+            }
+        };
+        if let Some(p) = row.point {
+            store::set_position(&mut tx, settlement, p, "import").await?;
+        }
+        let o = &row.observation;
+        store::observe(
+            &mut tx,
+            &NewObservation {
+                settlement_id: settlement,
+                observed_on: &o.observed_on,
+                source: "import",
+                people: o.people,
+                women: "nd",
+                minors: "nd",
+                families: "nd",
+                services: &o.services.join(" "),
+                note: &o.note,
+                point: row.point,
+                created_by: Some(user.user.id),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.import",
+        ("staged_import", id),
+        json!({"file": staged.filename, "sha256": staged.sha256, "created": created, "observed": observed}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti?importati={created}-{observed}")).into_response())
 }

@@ -141,3 +141,83 @@ async fn the_census_feeds_the_registry_once_and_positions_follow_the_role() {
         assert!(!entries.is_empty(), "{action} is audited");
     }
 }
+
+#[tokio::test]
+async fn settlements_are_imported_all_or_nothing_from_csv_xlsx_and_geojson() {
+    let app = spawn().await;
+    let sec = app.login_as("secretariat").await;
+    // One bad row: nothing imported, every problem named with its row.
+    let bad = "Nome;Tipologia;Comune;Latitudine;Longitudine;Persone;Data\n\
+               Tre Titoli;baracche;071020;41,26;15,90;180;15/07/2024\n\
+               ;torre;999999;48,8;2,3;tanti;01/01/2099\n";
+    let r = upload(&app, &sec, "/insediamenti/importa", "insediamenti.csv", bad.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    for needle in [
+        "manca il nome",
+        "tipologia sconosciuta «torre»",
+        "«999999» non è il codice ISTAT",
+        "fuori dall&#39;Italia",
+        "Una riga ha errori",
+    ] {
+        assert!(page.contains(needle), "the report says {needle}: {page}");
+    }
+    assert!(!page.contains("id=\"import-apply\""), "nothing to confirm");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert!(argine_storage::settlements::list(&mut conn, None).await.unwrap().is_empty());
+    drop(conn);
+
+    // A good CSV: checked, confirmed, applied.
+    let good = "Nome;Tipologia;Comune;Latitudine;Longitudine;Persone;Data;Servizi\n\
+                Tre Titoli;baracche;071020;41,26;15,90;180;15/07/2024;acqua\n\
+                Foresteria comunale;foresteria;071051;;;40;;acqua, elettricità, servizi igienici\n";
+    let r = upload(&app, &sec, "/insediamenti/importa", "insediamenti.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let apply = page.split("action=\"/insediamenti/importa/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = app.post(&sec, &format!("/insediamenti/importa/{apply}"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/insediamenti?importati=2-0");
+    assert_eq!(app.post(&sec, &format!("/insediamenti/importa/{apply}"), &[]).await.status(), 409, "applied once");
+
+    // The same place again from a spreadsheet and a GeoJSON: observations, not duplicates.
+    let xlsx = argine_reports::xlsx::write_workbook(&[(
+        "insediamenti".to_owned(),
+        vec![
+            vec!["nome".into(), "tipo".into(), "comune".into(), "persone".into(), "data".into()],
+            vec!["TRE TITOLI".into(), "Baracche".into(), "071020".into(), "260".into(), "2024-08-20".into()],
+        ],
+    )])
+    .unwrap();
+    let r = upload(&app, &sec, "/insediamenti/importa", "agosto.xlsx", xlsx).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("nuova osservazione di un insediamento registrato"));
+    let apply = page.split("action=\"/insediamenti/importa/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_eq!(
+        location(&app.post(&sec, &format!("/insediamenti/importa/{apply}"), &[]).await),
+        "/insediamenti?importati=0-1"
+    );
+    let geo = br#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[15.91,41.27]},"properties":{"nome":"Tre Titoli","tipo":"baracche","comune":"071020","persone":300,"data":"2024-09-10"}}]}"#;
+    let r = upload(&app, &sec, "/insediamenti/importa", "settembre.geojson", geo.to_vec()).await;
+    let page = r.text().await.unwrap();
+    let apply = page.split("action=\"/insediamenti/importa/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_eq!(
+        location(&app.post(&sec, &format!("/insediamenti/importa/{apply}"), &[]).await),
+        "/insediamenti?importati=0-1"
+    );
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let all = argine_storage::settlements::list(&mut conn, Some("informal")).await.unwrap();
+    assert_eq!(all.len(), 1);
+    let obs = argine_storage::settlements::observations(&mut conn, all[0].id).await.unwrap();
+    assert_eq!(obs.iter().map(|o| o.people).collect::<Vec<_>>(), [Some(180), Some(260), Some(300)]);
+    assert_eq!((all[0].lon, all[0].lat), (Some(15.91), Some(41.27)), "the latest point");
+    drop(conn);
+    // A viewer may not import; an operator of Mantova may not import Foggia's settlements.
+    let viewer = app.login_as("viewer").await;
+    assert_eq!(upload(&app, &viewer, "/insediamenti/importa", "x.csv", good.as_bytes().to_vec()).await.status(), 403);
+    let op = app.login_as("operator").await;
+    let r = upload(&app, &op, "/insediamenti/importa", "x.csv", good.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("fuori dal territorio"));
+}

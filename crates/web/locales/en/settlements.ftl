@@ -123,3 +123,30 @@ settlement-risk-incendi = fires
 settlement-risk-sgomberi = evictions
 settlement-risk-crolli = collapses
 settlement-risk-sfruttamento = gangmastering or exploitation
+settlement-import-file-title = Import settlements
+settlement-import-file-lead = Upload a CSV or XLSX file (one row per settlement, with a header) or a GeoJSON of points. Every row is checked before anything is written: if a single row has an error nothing is imported, and the report says row by row what to fix. A settlement already registered (same Comune, kind and name) gets a new observation instead of a duplicate.
+settlement-import-columns = Columns recognised (similar names too):
+settlement-import-file = File to import
+settlement-import-check = Check the file
+settlement-import-report = Report on «{ $file }»
+settlement-import-has-errors = { $n ->
+    [one] One row has errors: fix it in the file and upload it again. Nothing was imported.
+   *[other] { $n } rows have errors: fix them in the file and upload it again. Nothing was imported.
+}
+settlement-import-rows = Rows of the file
+settlement-import-line = Row
+settlement-import-outcome = Outcome
+settlement-import-new = new settlement
+settlement-import-observe = new observation of a registered settlement
+settlement-import-apply = Import { $n } rows
+settlement-import-unreadable = The file cannot be read as a CSV/XLSX table or GeoJSON ({ $detail }).
+settlement-import-no-name = the name or place is missing
+settlement-import-type = unknown type «{ $arg }» (e.g. baracche, tende, casolari, foresteria, cas)
+settlement-import-comune = «{ $arg }» is not the ISTAT code of a current Comune
+settlement-import-outside = the Comune { $arg } is outside the territory whose settlements you may record
+settlement-import-position = latitude and longitude not valid or outside Italy
+settlement-import-year = year formed not valid «{ $arg }»
+settlement-import-date = date not valid or in the future «{ $arg }» (dd/mm/yyyy)
+settlement-import-people = number of people not valid «{ $arg }»
+settlement-import-service = unknown service «{ $arg }»
+settlement-import-link = Import from a file

@@ -123,3 +123,30 @@ settlement-risk-incendi = incendi
 settlement-risk-sgomberi = sgomberi
 settlement-risk-crolli = crolli
 settlement-risk-sfruttamento = caporalato o sfruttamento
+settlement-import-file-title = Importa insediamenti
+settlement-import-file-lead = Carica un file CSV o XLSX (una riga per insediamento, con intestazione) oppure un GeoJSON di punti. Ogni riga viene controllata prima di scrivere qualsiasi cosa: se una sola riga ha un errore non si importa nulla, e il resoconto indica riga per riga cosa correggere. Un insediamento già registrato (stesso Comune, tipo e nome) riceve una nuova osservazione invece di essere duplicato.
+settlement-import-columns = Colonne riconosciute (anche con nomi simili):
+settlement-import-file = File da importare
+settlement-import-check = Controlla il file
+settlement-import-report = Resoconto di «{ $file }»
+settlement-import-has-errors = { $n ->
+    [one] Una riga ha errori: correggila nel file e caricalo di nuovo. Non è stato importato nulla.
+   *[other] { $n } righe hanno errori: correggile nel file e caricalo di nuovo. Non è stato importato nulla.
+}
+settlement-import-rows = Righe del file
+settlement-import-line = Riga
+settlement-import-outcome = Esito
+settlement-import-new = nuovo insediamento
+settlement-import-observe = nuova osservazione di un insediamento registrato
+settlement-import-apply = Importa { $n } righe
+settlement-import-unreadable = Il file non si può leggere come tabella CSV/XLSX o GeoJSON ({ $detail }).
+settlement-import-no-name = manca il nome o la località
+settlement-import-type = tipologia sconosciuta «{ $arg }» (per esempio baracche, tende, casolari, foresteria, cas)
+settlement-import-comune = «{ $arg }» non è il codice ISTAT di un Comune in vigore
+settlement-import-outside = il Comune { $arg } è fuori dal territorio di cui puoi registrare gli insediamenti
+settlement-import-position = latitudine e longitudine non valide o fuori dall'Italia
+settlement-import-year = anno di formazione non valido «{ $arg }»
+settlement-import-date = data non valida o futura «{ $arg }» (gg/mm/aaaa)
+settlement-import-people = numero di persone non valido «{ $arg }»
+settlement-import-service = servizio sconosciuto «{ $arg }»
+settlement-import-link = Importa da file
