@@ -6,6 +6,7 @@
 //! engine of the census ([`stats`]).
 
 pub mod access;
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -13,6 +14,7 @@ pub mod census;
 pub mod crypto;
 pub mod email;
 pub mod network;
+pub mod priority;
 pub mod report;
 pub mod settlements;
 pub mod sheet;
