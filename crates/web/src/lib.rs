@@ -15,6 +15,7 @@ pub mod mail;
 mod middleware;
 pub mod network;
 pub mod pages;
+pub mod priority;
 pub mod reports;
 pub mod settlements;
 mod state;
@@ -147,7 +148,12 @@ pub fn router(state: AppState) -> Router {
         .route("/territorio/mappa.svg", get(territory::svg::map_svg))
         .route("/territorio/regioni/{code}", get(territory::pages::region))
         .route("/territorio/province/{code}", get(territory::pages::province))
-        .route("/territorio/comuni/{code}", get(territory::pages::comune));
+        .route("/territorio/comuni/{code}", get(territory::pages::comune))
+        .route("/territori/priorita", get(priority::pages::ranking))
+        .route("/territori/priorita.csv", get(priority::pages::ranking_csv))
+        .route("/territori/priorita.xlsx", get(priority::pages::ranking_xlsx))
+        .route("/territori/ripartizione", get(priority::pages::allocation))
+        .route("/territori/ripartizione.xlsx", get(priority::pages::allocation_xlsx));
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/settlements", get(settlements::api_list))
@@ -169,6 +175,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/territory/comuni/{code}", get(territory::api::comune))
         .route("/api/v1/territory/geo/{level}", get(territory::api::boundaries))
         .route("/api/v1/territory/indicators/{level}", get(territory::api::indicators))
+        .route("/api/v1/territories/indicators", get(priority::api::indicators))
+        .route("/api/v1/territories/scores", get(priority::api::scores))
+        .route("/api/v1/allocations", post(priority::api::allocations))
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs));
     // Routes that take files: a larger body limit of their own (multipart).

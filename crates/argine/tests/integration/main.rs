@@ -18,6 +18,7 @@ mod census_query;
 mod census_respond;
 mod mail_smtp;
 mod network;
+mod priority;
 mod privacy;
 mod reports;
 mod reports_web;

@@ -36,7 +36,10 @@ use utoipa::{OpenApi, ToSchema};
         crate::territory::api::boundaries,
         crate::territory::api::indicators,
         crate::settlements::api_summary,
-        crate::settlements::api_list
+        crate::settlements::api_list,
+        crate::priority::api::indicators,
+        crate::priority::api::scores,
+        crate::priority::api::allocations
     ),
     components(schemas(
         Me,
@@ -57,7 +60,16 @@ use utoipa::{OpenApi, ToSchema};
         crate::census::api::CampaignSummaryOut,
         crate::census::api::RegionProgressOut,
         crate::census::api::ResponsesPageOut,
-        crate::census::export::JsonResponse
+        crate::census::export::JsonResponse,
+        crate::priority::api::IndicatorsOut,
+        crate::priority::api::TerritoryOut,
+        crate::priority::api::ScoresOut,
+        crate::priority::api::ScoreOut,
+        crate::priority::api::SensitivityOut,
+        crate::priority::api::AllocationIn,
+        crate::priority::api::RecipientIn,
+        crate::priority::api::AllocationOut,
+        crate::priority::api::ShareOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
