@@ -113,6 +113,9 @@ loggedInSuite('secretariat', [
   { name: 'segreteria-rapporto-pagina', path: '/rapporti/1/pagina', status: 200 },
   { name: 'segreteria-modelli', path: '/rapporti/modelli', status: 200 },
   { name: 'segreteria-modello', path: '/rapporti/modelli/finale', status: 200 },
+  // Priority territories and the fund allocation, on the most recent closed campaign.
+  { name: 'segreteria-priorita', path: '/territori/priorita', status: 200 },
+  { name: 'segreteria-ripartizione', path: '/territori/ripartizione', status: 200 },
   // Coding of open answers: the free-text questions, and one question's codebook and answers.
   { name: 'segreteria-codifica', path: '/censimento/campagne/1/codifica', status: 200 },
   { name: 'segreteria-codifica-domanda', path: '/censimento/campagne/1/codifica/A3_altro', status: 200 },

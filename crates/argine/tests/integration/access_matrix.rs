@@ -440,6 +440,28 @@ async fn every_route_every_role_inside_and_outside() {
             c("POST", "/admin/job/999999/riprova", vec![], Action::ViewJobs, Resource::JobQueue, false),
             c("GET", "/api/v1/organisations", vec![], Action::ViewOrganisations, Resource::Organisations, true),
             c("GET", "/api/v1/me", vec![], Action::ViewDashboard, Resource::System, true),
+            c("GET", "/territori/priorita", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/territori/priorita.csv?campaign=999999", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/territori/priorita.xlsx?campaign=999999", vec![], Action::ViewCensus, Resource::Census, false),
+            c("GET", "/territori/ripartizione", vec![], Action::ViewCensus, Resource::Census, false),
+            c(
+                "GET",
+                "/territori/ripartizione.xlsx?campaign=999999",
+                vec![],
+                Action::ViewCensus,
+                Resource::Census,
+                false,
+            ),
+            c(
+                "GET",
+                "/api/v1/territories/indicators?campaign=999999",
+                vec![],
+                Action::ViewCensus,
+                Resource::Census,
+                true,
+            ),
+            c("GET", "/api/v1/territories/scores?campaign=999999", vec![], Action::ViewCensus, Resource::Census, true),
+            c("POST", "/api/v1/allocations", vec![], Action::ViewCensus, Resource::Census, true),
         ]
     };
 
@@ -459,8 +481,14 @@ async fn every_route_every_role_inside_and_outside() {
             }
             let expected = authorize(&actor, case.action, &case.resource).is_allowed();
             let url = format!("{}{}", app.url, case.path);
-            let req = if case.api {
+            let req = if case.api && case.method == "GET" {
                 reqwest::Client::new().get(&url).bearer_auth(&who.token)
+            } else if case.api {
+                reqwest::Client::new()
+                    .post(&url)
+                    .bearer_auth(&who.token)
+                    .header("content-type", "application/json")
+                    .body("{}")
             } else if case.method == "GET" {
                 client.get(&url)
             } else {
