@@ -10,7 +10,7 @@ async fn text(r: reqwest::Response) -> (u16, String) {
 }
 
 fn euro(s: &str) -> i64 {
-    s.trim().replace('.', "").replace('+', "").parse().unwrap()
+    s.trim().replace(['.', '+'], "").parse().unwrap()
 }
 
 #[tokio::test]

@@ -239,8 +239,8 @@ proptest! {
     ) {
         let mut top = [0.0; INDICATORS];
         for row in &t {
-            for i in 0..INDICATORS {
-                top[i] = f64::max(top[i], row.values[i]);
+            for (m, x) in top.iter_mut().zip(row.values) {
+                *m = f64::max(*m, x);
             }
         }
         // Strictly above everyone, filed last so that no tie-break by position helps it.
