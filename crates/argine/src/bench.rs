@@ -579,3 +579,104 @@ pub fn table(r: &Report) -> String {
     }
     out
 }
+
+/// `argine bench settlements`: the map layer of `n` settlements (one observation each) spread
+/// over the Comuni, served by the running server to a national reader allowed to see the exact
+/// points — the registry read, the positions decided, the GeoJSON written — timed over
+/// `requests` requests after a warm-up; prints min, median, p95 and max.
+///
+/// # Errors
+/// The server, the database, a request that does not answer 200.
+pub async fn settlements(n: usize, requests: usize) -> anyhow::Result<()> {
+    use argine_storage::settlements as store;
+    let temp = tempfile::tempdir()?;
+    let data = temp.path().join("data");
+    let mut cfg =
+        Config::load_from(None, std::iter::empty(), &Overrides { data_dir: Some(data.clone()), ..Default::default() })?;
+    cfg.listen = "127.0.0.1:0".into();
+    cfg.login.argon2_memory_kib = 1024;
+    cfg.login.argon2_iterations = 1;
+    let app = crate::Application::build(cfg).await?;
+    let url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_with_shutdown(async move {
+        let _ = stopped.await;
+    }));
+    let creds = crate::demo::seed(&state, &url).await?;
+    let territory = state.territory();
+    let comuni: Vec<_> = territory.current().filter(|c| c.lon.is_some()).collect();
+    eprintln!("bench: {n} settlements over {} Comuni", comuni.len());
+    let mut tx = state.db.begin().await?;
+    for i in 0..n {
+        let c = comuni[(i * 7919) % comuni.len()];
+        let (lon, lat) = (c.lon.unwrap_or(12.5) + (i % 13) as f64 * 0.001, c.lat.unwrap_or(42.0));
+        let key = format!("bench:{i}");
+        let id = store::create(
+            &mut tx,
+            &store::NewSettlement {
+                kind: if i % 3 == 0 { "formal" } else { "informal" },
+                settlement_type: if i % 3 == 0 { "cas" } else { "baracche" },
+                name: &format!("Insediamento {i}"),
+                comune_code: &c.istat,
+                point: (i % 2 == 0).then_some((lon, lat)),
+                position_source: if i % 2 == 0 { "gps" } else { "comune" },
+                match_key: &key,
+                ..Default::default()
+            },
+        )
+        .await?;
+        store::observe(
+            &mut tx,
+            &store::NewObservation {
+                settlement_id: id,
+                observed_on: "2026-08-01",
+                source: "visita",
+                people: Some((i % 400) as i64),
+                services: "acqua",
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    // The secretariat's token: national, may see exact points.
+    let secret = argine_domain::auth::token::new_secret("argn_");
+    let mut conn = state.db.pool().acquire().await?;
+    let who = creds.accounts.iter().find(|a| a.who == "secretariat").context("demo secretariat")?;
+    let user = argine_storage::accounts::find_by_email(&mut conn, &who.email).await?.context("secretariat")?;
+    let digest = argine_domain::auth::token::digest(&secret);
+    argine_storage::tokens::create(&mut conn, user.id, "bench", &digest, "read", argine_storage::now() + 3600).await?;
+    drop(conn);
+    let client = reqwest::Client::new();
+    let get = || async {
+        let t = std::time::Instant::now();
+        let r = client.get(format!("{url}/api/v1/settlements")).bearer_auth(&secret).send().await?;
+        anyhow::ensure!(r.status() == 200, "status {}", r.status());
+        let body = r.bytes().await?;
+        Ok::<_, anyhow::Error>((t.elapsed(), body.len()))
+    };
+    for _ in 0..3 {
+        get().await?;
+    }
+    let mut times = Vec::with_capacity(requests);
+    let mut size = 0;
+    for _ in 0..requests.max(1) {
+        let (d, s) = get().await?;
+        times.push(d);
+        size = s;
+    }
+    times.sort();
+    println!(
+        "settlement map layer: {n} settlements, {} KB JSON; over {} requests: min {}, median {}, p95 {}, max {}",
+        size / 1024,
+        times.len(),
+        ms(times[0]),
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0)),
+        ms(times[times.len() - 1])
+    );
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}

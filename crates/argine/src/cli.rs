@@ -305,6 +305,14 @@ pub enum BenchCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The settlement map layer: `--settlements` settlements served to a reader who may see
+    /// their exact points, timed over `--requests` requests (see docs/PERFORMANCE.md).
+    Settlements {
+        #[arg(long, default_value_t = 10_000)]
+        settlements: usize,
+        #[arg(long, default_value_t = 20)]
+        requests: usize,
+    },
     /// One export of a campaign in a process of its own (used by `bench census` to read the
     /// export's peak memory); prints its figures as JSON.
     #[command(hide = true)]
@@ -432,6 +440,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 out,
             };
             crate::bench::census(opts).await.map(|_| ())
+        }
+        Command::Bench(BenchCmd::Settlements { settlements, requests }) => {
+            crate::bench::settlements(settlements, requests).await
         }
         Command::Bench(BenchCmd::CensusExport { campaign, format, out }) => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;

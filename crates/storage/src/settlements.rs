@@ -207,16 +207,21 @@ pub async fn observations(conn: &mut AnyConnection, settlement_id: i64) -> Resul
         .await?)
 }
 
-/// The latest observation of every settlement (by date, then id).
+/// The latest observation of every settlement (by date, then id): one ordered scan, the last
+/// row of each settlement kept.
 pub async fn latest_observations(conn: &mut AnyConnection) -> Result<Vec<Observation>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{OBS_COLUMNS} o WHERE NOT EXISTS (
-            SELECT 1 FROM settlement_observations n WHERE n.settlement_id = o.settlement_id
-              AND (n.observed_on > o.observed_on OR (n.observed_on = o.observed_on AND n.id > o.id)))
-         ORDER BY settlement_id"
-    )))
-    .fetch_all(&mut *conn)
-    .await?)
+    let all: Vec<Observation> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{OBS_COLUMNS} ORDER BY settlement_id, observed_on, id")))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out: Vec<Observation> = Vec::new();
+    for o in all {
+        match out.last_mut() {
+            Some(last) if last.settlement_id == o.settlement_id => *last = o,
+            _ => out.push(o),
+        }
+    }
+    Ok(out)
 }
 
 /// What feeding the registry from a census campaign did.

@@ -68,7 +68,35 @@ fn this_year() -> i64 {
     i64::from(argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).year())
 }
 
-fn row(tr: &Tr, t: &Territory, s: &Settlement, latest: Option<&Observation>, exact: bool) -> Row {
+/// Translated labels, looked up once per request (a list has thousands of rows and a handful of
+/// distinct labels).
+pub struct Labels<'a> {
+    tr: &'a Tr,
+    cache: std::cell::RefCell<HashMap<String, String>>,
+}
+
+impl<'a> Labels<'a> {
+    pub fn new(tr: &'a Tr) -> Self {
+        Self { tr, cache: std::cell::RefCell::new(HashMap::new()) }
+    }
+
+    fn t(&self, id: &str) -> String {
+        if let Some(v) = self.cache.borrow().get(id) {
+            return v.clone();
+        }
+        let v = self.tr.t(id);
+        self.cache.borrow_mut().insert(id.to_owned(), v.clone());
+        v
+    }
+}
+
+fn point_of(t: &Territory, s: &Settlement, exact: bool) -> Position {
+    let kind = Kind::parse(&s.kind).unwrap_or(Kind::Informal);
+    let place = t.resolve(&s.comune_code).map(|r| r.current);
+    domain::position(kind, s.lon.zip(s.lat), &s.position_source, place.and_then(|c| c.lon.zip(c.lat)), exact)
+}
+
+fn row(l: &Labels<'_>, t: &Territory, s: &Settlement, latest: Option<&Observation>, exact: bool) -> Row {
     let place = t.resolve(&s.comune_code).map(|r| r.current);
     let kind = Kind::parse(&s.kind).unwrap_or(Kind::Informal);
     let missing = latest
@@ -79,7 +107,7 @@ fn row(tr: &Tr, t: &Territory, s: &Settlement, latest: Option<&Observation>, exa
             };
             domain::missing_basic(&obs)
                 .iter()
-                .map(|m| tr.t(&format!("settlement-service-{m}")))
+                .map(|m| l.t(&format!("settlement-service-{m}")))
                 .collect::<Vec<_>>()
                 .join(", ")
         })
@@ -87,23 +115,17 @@ fn row(tr: &Tr, t: &Territory, s: &Settlement, latest: Option<&Observation>, exa
     Row {
         id: s.id,
         name: s.name.clone(),
-        kind: tr.t(&format!("settlement-kind-{}", kind.code())),
+        kind: l.t(&format!("settlement-kind-{}", kind.code())),
         kind_code: kind.code(),
-        settlement_type: tr.t(&format!("settlement-type-{}", s.settlement_type)),
+        settlement_type: l.t(&format!("settlement-type-{}", s.settlement_type)),
         comune: place.map_or_else(|| s.comune_code.clone(), |c| c.name.clone()),
         comune_code: s.comune_code.clone(),
         region: place.and_then(|c| t.region(&c.region_code)).map(|r| r.name.clone()).unwrap_or_default(),
         people: latest.and_then(|o| o.people),
-        last_observed: latest.map(|o| tr.date(&o.observed_on)).unwrap_or_default(),
+        last_observed: latest.map(|o| l.tr.date(&o.observed_on)).unwrap_or_default(),
         missing,
         years: s.year_formed.map(|y| this_year() - y),
-        position: domain::position(
-            kind,
-            s.lon.zip(s.lat),
-            &s.position_source,
-            place.and_then(|c| c.lon.zip(c.lat)),
-            exact,
-        ),
+        position: point_of(t, s, exact),
     }
 }
 
@@ -208,7 +230,9 @@ pub async fn list(
     let t = state.territory();
     let filter = ListQuery { tipo: q.tipo.clone(), regione: q.regione.clone() };
     let all = visible(&state, &user.actor, filter.kind(), filter.region()).await?;
-    let rows: Vec<Row> = all.iter().take(MAX_LISTED).map(|(s, o, exact)| row(&tr, &t, s, o.as_ref(), *exact)).collect();
+    let labels = Labels::new(&tr);
+    let rows: Vec<Row> =
+        all.iter().take(MAX_LISTED).map(|(s, o, exact)| row(&labels, &t, s, o.as_ref(), *exact)).collect();
     let mut conn = state.db.pool().acquire().await?;
     let campaigns = argine_storage::census::campaigns(&mut conn).await?.into_iter().map(|c| (c.id, c.name)).collect();
     drop(conn);
@@ -239,8 +263,9 @@ pub async fn geojson(
     let tr = Tr::new(ctx.lang);
     let t = state.territory();
     let all = visible(&state, &user.actor, q.kind(), q.region()).await?;
+    let labels = Labels::new(&tr);
     let features: Vec<serde_json::Value> =
-        all.iter().filter_map(|(s, o, exact)| feature(&row(&tr, &t, s, o.as_ref(), *exact))).collect();
+        all.iter().filter_map(|(s, o, exact)| feature(&row(&labels, &t, s, o.as_ref(), *exact))).collect();
     let exact = features.iter().filter(|f| f["properties"]["approx"] == false).count();
     if exact > 0 {
         audit_personal_read(
@@ -361,7 +386,7 @@ async fn detail_page(
     let obs = store::observations(&mut conn, id).await?;
     drop(conn);
     let exact = can(&user.actor, Action::ViewSettlementLocations, &t, &s.comune_code);
-    let r = row(&tr, &t, &s, obs.last(), exact);
+    let r = row(&Labels::new(&tr), &t, &s, obs.last(), exact);
     if matches!(r.position, Position::Exact { .. }) && r.kind_code == "informal" {
         audit_personal_read(
             state,
@@ -608,17 +633,15 @@ pub async fn api_list(
         "" => None,
         k => Some(Kind::parse(k).ok_or(WebError::BadRequest("settlement-error-kind"))?.code()),
     };
-    let tr = Tr::new(ctx.lang);
     let t = state.territory();
     let all = visible(&state, &user.actor, kind, None).await?;
     let mut exact_points = 0;
     let items: Vec<serde_json::Value> = all
         .iter()
         .map(|(s, o, exact)| {
-            let r = row(&tr, &t, s, o.as_ref(), *exact);
-            let position = match r.position {
+            let position = match point_of(&t, s, *exact) {
                 Position::Exact { lon, lat } => {
-                    exact_points += usize::from(r.kind_code == "informal");
+                    exact_points += usize::from(s.kind == "informal");
                     json!({"lon": lon, "lat": lat, "exact": true})
                 }
                 Position::Comune { lon, lat } => json!({"lon": lon, "lat": lat, "exact": false}),
@@ -697,13 +720,11 @@ pub async fn import_form(State(state): State<AppState>, ctx: RequestCtx, user: C
     import_page(&state, &ctx, &user, String::new(), None, Vec::new(), None)
 }
 
+/// A checked row (or its line and problems) and the registered settlement it describes.
+type Planned = (Result<domain::import::Row, (usize, Vec<domain::import::Problem>)>, Option<i64>);
+
 /// The rows of a file with what will happen to each, or why the file cannot be read.
-async fn plan(
-    state: &AppState,
-    tr: &Tr,
-    user: &CurrentUser,
-    bytes: &[u8],
-) -> WebResult<Result<Vec<(Result<domain::import::Row, (usize, Vec<domain::import::Problem>)>, Option<i64>)>, String>> {
+async fn plan(state: &AppState, tr: &Tr, user: &CurrentUser, bytes: &[u8]) -> WebResult<Result<Vec<Planned>, String>> {
     let is_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let table = if is_json { domain::import::geojson_table(bytes) } else { argine_domain::sheet::read(bytes) };
     let table = match table {
@@ -732,10 +753,7 @@ async fn plan(
     Ok(Ok(out))
 }
 
-fn views(
-    tr: &Tr,
-    plan: &[(Result<domain::import::Row, (usize, Vec<domain::import::Problem>)>, Option<i64>)],
-) -> Vec<ImportRowView> {
+fn views(tr: &Tr, plan: &[Planned]) -> Vec<ImportRowView> {
     plan.iter()
         .map(|(r, existing)| match r {
             Ok(row) => ImportRowView {

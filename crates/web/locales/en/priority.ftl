@@ -85,3 +85,4 @@ allocation-invalid-factor = a correction factor of { $comune } is negative, too 
 allocation-factor-count = the Comune { $comune } has a different number of factors from the others.
 allocation-all-zero = the indicator is zero for every Comune chosen (after the factors): the variable share cannot be split.
 allocation-too-large = the amounts are too large to compute exactly.
+nav-priority = Priorities

@@ -85,3 +85,4 @@ allocation-invalid-factor = un fattore di correzione di { $comune } è negativo,
 allocation-factor-count = il Comune { $comune } ha un numero di fattori diverso dagli altri.
 allocation-all-zero = l'indicatore vale zero per tutti i Comuni scelti (dopo i fattori): la quota variabile non si può ripartire.
 allocation-too-large = gli importi sono troppo grandi per un calcolo esatto.
+nav-priority = Priorità

@@ -82,12 +82,13 @@ impl Chrome {
         c.user_name = Some(user.user.display_name.clone());
         c.org_name = Some(user.org.name.clone());
         let a = &user.actor;
-        let items: [(&'static str, &'static str, Action, Resource); 8] = [
+        let items: [(&'static str, &'static str, Action, Resource); 9] = [
             ("/", "nav-home", Action::ViewDashboard, Resource::System),
             ("/rete/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
             ("/censimento/questionari", "nav-census", Action::ViewCensus, Resource::Census),
             ("/rapporti", "nav-reports", Action::ViewCensus, Resource::Census),
             ("/insediamenti", "nav-settlements", Action::ViewSettlements, Resource::Settlements),
+            ("/territori/priorita", "nav-priority", Action::ViewCensus, Resource::Census),
             ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
             ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),
             ("/admin/job", "nav-jobs", Action::ViewJobs, Resource::JobQueue),
@@ -98,6 +99,7 @@ impl Chrome {
                     "/" => ctx.path == "/",
                     "/rete/organizzazioni" => ctx.path.starts_with("/rete"),
                     "/censimento/questionari" => ctx.path.starts_with("/censimento"),
+                    "/territori/priorita" => ctx.path.starts_with("/territori/"),
                     _ => ctx.path.starts_with(href),
                 };
                 c.nav.push(NavItem { href, label: c.tr.t(key), active });
