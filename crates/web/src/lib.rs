@@ -102,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rapporti/{id}/{file}", get(reports::pages::download))
         .route("/insediamenti", get(settlements::list))
         .route("/insediamenti/mappa", get(settlements::map))
+        .route("/insediamenti.csv", get(settlements::export_csv))
+        .route("/insediamenti.xlsx", get(settlements::export_xlsx))
         .route("/insediamenti/mappa.geojson", get(settlements::geojson))
         .route("/insediamenti/censimento", post(settlements::import_census))
         .route("/insediamenti/importa", get(settlements::import_form).post(settlements::import_upload))

@@ -894,3 +894,102 @@ pub async fn import_apply(
     tx.commit().await?;
     Ok(Redirect::to(&format!("/insediamenti?importati={created}-{observed}")).into_response())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exports: the registry as the reader may see it
+
+/// The registry as CSV or XLSX (`/insediamenti.csv|.xlsx?tipo=&regione=`): one row per visible
+/// settlement with its latest observation; latitude and longitude are the exact point only for a
+/// reader allowed to see it (column `posizione`: `esatta` or `comune`), as on every page.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    export(&state, &ctx, &user, &q, crate::download::TableFormat::Csv).await
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    export(&state, &ctx, &user, &q, crate::download::TableFormat::Xlsx).await
+}
+
+async fn export(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    q: &ListQuery,
+    format: crate::download::TableFormat,
+) -> WebResult<Response> {
+    let ext = if format == crate::download::TableFormat::Csv { "csv" } else { "xlsx" };
+    check(state, ctx, &user.actor, user.label(), Action::ViewSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let labels = Labels::new(&tr);
+    let t = state.territory();
+    let all = visible(state, &user.actor, q.kind(), q.region()).await?;
+    let safe = argine_domain::sheet::safe_cell;
+    let mut rows = vec![
+        [
+            "id",
+            "nome",
+            "tipo",
+            "tipologia",
+            "comune_istat",
+            "comune",
+            "regione",
+            "latitudine",
+            "longitudine",
+            "posizione",
+            "anno_formazione",
+            "persone",
+            "data_osservazione",
+            "servizi_di_base_mancanti",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let mut exact_points = 0;
+    for (s, o, exact) in &all {
+        let r = row(&labels, &t, s, o.as_ref(), *exact);
+        let (lat, lon, position) = match r.position {
+            Position::Exact { lon, lat } => {
+                exact_points += usize::from(r.kind_code == "informal");
+                (lat.to_string(), lon.to_string(), "esatta")
+            }
+            Position::Comune { lon, lat } => (lat.to_string(), lon.to_string(), "comune"),
+            Position::Unknown => (String::new(), String::new(), ""),
+        };
+        rows.push(vec![
+            r.id.to_string(),
+            safe(&r.name),
+            r.kind_code.to_owned(),
+            s.settlement_type.clone(),
+            r.comune_code,
+            r.comune,
+            r.region,
+            lat,
+            lon,
+            position.to_owned(),
+            s.year_formed.map(|y| y.to_string()).unwrap_or_default(),
+            r.people.map(|p| p.to_string()).unwrap_or_default(),
+            o.as_ref().map(|o| o.observed_on.clone()).unwrap_or_default(),
+            r.missing,
+        ]);
+    }
+    if exact_points > 0 {
+        audit_personal_read(
+            state,
+            ctx,
+            (user.user.id, user.label()),
+            ("settlement_locations", "export".into()),
+            json!({"exact_points": exact_points, "format": ext}),
+        )
+        .await?;
+    }
+    crate::download::table(format, "insediamenti", "insediamenti", rows)
+}

@@ -403,6 +403,9 @@ async fn every_route_every_role_inside_and_outside() {
             c("GET", "/insediamenti", vec![], Action::ViewSettlements, Resource::Settlements, false),
             c("GET", "/insediamenti/mappa", vec![], Action::ViewSettlements, Resource::Settlements, false),
             c("GET", "/insediamenti/mappa.geojson", vec![], Action::ViewSettlements, Resource::Settlements, false),
+            c("GET", "/insediamenti.csv", vec![], Action::ViewSettlements, Resource::Settlements, false),
+            c("GET", "/insediamenti.xlsx", vec![], Action::ViewSettlements, Resource::Settlements, false),
+            c("GET", "/insediamenti/importa", vec![], Action::ManageSettlements, Resource::Settlements, false),
             c(
                 "POST",
                 "/insediamenti/censimento",

@@ -115,6 +115,16 @@ async fn the_census_feeds_the_registry_once_and_positions_follow_the_role() {
     let geo = app.get(&referent, "/insediamenti/mappa.geojson?tipo=informal").await.text().await.unwrap();
     assert!(!geo.contains("41.5853") && !geo.contains("15.4431"));
     assert!(geo.contains("\"approx\":true") && geo.contains("Rignano"));
+    // The exports follow the same rule.
+    let csv = app.get(&referent, "/insediamenti.csv?tipo=informal").await.text().await.unwrap();
+    assert!(csv.contains("Rignano") && csv.contains(";comune;") && !csv.contains("41.5853"), "{csv}");
+    let csv = app.get(&sec, "/insediamenti.csv?tipo=informal").await.text().await.unwrap();
+    assert!(csv.contains("41.5853;15.4431;esatta"), "the secretariat's export has the point");
+    let xlsx = app.get(&referent, "/insediamenti.xlsx").await.bytes().await.unwrap();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut wb, "insediamenti").unwrap();
+    assert!(sheet.rows().count() > 1);
+    assert!(sheet.rows().all(|r| !r.iter().any(|c| c.to_string().contains("41.5853"))));
     let rsecret = token(&app, "referent").await;
     let list = api(&app, &rsecret, "/api/v1/settlements?kind=informal").await;
     assert!(!list.to_string().contains("41.5853"));

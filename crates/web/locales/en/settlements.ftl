@@ -150,3 +150,4 @@ settlement-import-date = date not valid or in the future «{ $arg }» (dd/mm/yyy
 settlement-import-people = number of people not valid «{ $arg }»
 settlement-import-service = unknown service «{ $arg }»
 settlement-import-link = Import from a file
+settlement-export = Download the list (with the chosen filters; the exact position only where you may see it):

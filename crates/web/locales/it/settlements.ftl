@@ -150,3 +150,4 @@ settlement-import-date = data non valida o futura «{ $arg }» (gg/mm/aaaa)
 settlement-import-people = numero di persone non valido «{ $arg }»
 settlement-import-service = servizio sconosciuto «{ $arg }»
 settlement-import-link = Importa da file
+settlement-export = Scarica l'elenco (con i filtri scelti; la posizione esatta solo dove puoi vederla):
