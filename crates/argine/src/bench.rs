@@ -656,7 +656,10 @@ pub async fn settlements(n: usize, requests: usize) -> anyhow::Result<()> {
         let body = r.bytes().await?;
         Ok::<_, anyhow::Error>((t.elapsed(), body.len()))
     };
-    for _ in 0..3 {
+    // The first request reads the registry from the database; the next ones find it cached
+    // (until a write changes the registry's fingerprint).
+    let (cold, _) = get().await?;
+    for _ in 0..2 {
         get().await?;
     }
     let mut times = Vec::with_capacity(requests);
@@ -668,8 +671,9 @@ pub async fn settlements(n: usize, requests: usize) -> anyhow::Result<()> {
     }
     times.sort();
     println!(
-        "settlement map layer: {n} settlements, {} KB JSON; over {} requests: min {}, median {}, p95 {}, max {}",
+        "settlement map layer: {n} settlements, {} KB JSON; first request {}; then over {} requests: min {}, median {}, p95 {}, max {}",
         size / 1024,
+        ms(cold),
         times.len(),
         ms(times[0]),
         ms(percentile(&times, 50.0)),

@@ -319,3 +319,15 @@ pub async fn import_census(conn: &mut AnyConnection, campaign_id: i64, by: Optio
     }
     Ok(out)
 }
+
+/// What changes whenever the registry does (in any process): the numbers of settlements and
+/// observations, the newest change of a settlement, the newest observation id (a replaced
+/// observation gets a new one).
+pub async fn fingerprint(conn: &mut AnyConnection) -> Result<(i64, i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM settlements), (SELECT COALESCE(MAX(updated_at), 0) FROM settlements),
+                (SELECT COUNT(*) FROM settlement_observations), (SELECT COALESCE(MAX(id), 0) FROM settlement_observations)",
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}

@@ -1690,7 +1690,9 @@ async fn settlements_are_matched_across_census_waves_and_keep_their_observations
             let borgo = informal.iter().find(|s| s.name == "Borgo Mezzanone").unwrap();
             let obs = settlements::observations(&mut conn, borgo.id).await.unwrap();
             assert_eq!(obs.iter().map(|o| o.people).collect::<Vec<_>>(), [Some(4000), Some(3500)], "a trend");
-            // A field visit adds to the history; the latest observation is the visit's.
+            // A field visit adds to the history; the latest observation is the visit's; the
+            // registry's fingerprint changes with it (the web layer's cache depends on it).
+            let before = settlements::fingerprint(&mut conn).await.unwrap();
             settlements::observe(
                 &mut conn,
                 &NewObservation {
@@ -1705,6 +1707,9 @@ async fn settlements_are_matched_across_census_waves_and_keep_their_observations
             .await
             .unwrap();
             settlements::set_position(&mut conn, borgo.id, (15.84, 41.46), "gps").await.unwrap();
+            let after = settlements::fingerprint(&mut conn).await.unwrap();
+            assert_ne!(before, after);
+            assert_eq!(after.0, 4);
             let latest = settlements::latest_observations(&mut conn).await.unwrap();
             assert_eq!(latest.len(), 4, "one per settlement");
             assert_eq!(latest.iter().find(|o| o.settlement_id == borgo.id).unwrap().people, Some(5000));

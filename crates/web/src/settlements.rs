@@ -129,8 +129,47 @@ fn row(l: &Labels<'_>, t: &Territory, s: &Settlement, latest: Option<&Observatio
     }
 }
 
-/// The settlements `actor` may see, with their latest observation, optionally of one kind
-/// and one region.
+/// Every settlement with its latest observation, as read at one fingerprint of the registry.
+pub type Snapshot = Vec<(Settlement, Option<Observation>)>;
+
+/// The last snapshot read and the fingerprint it was read at.
+#[derive(Default, Debug)]
+pub struct SnapshotCache(std::sync::Mutex<Option<(Fingerprint, std::sync::Arc<Snapshot>)>>);
+
+/// `argine_storage::settlements::fingerprint`.
+type Fingerprint = (i64, i64, i64, i64);
+
+/// The registry now: the cached snapshot while the database's fingerprint is the same (one
+/// cheap query), else read again. Writes in any process change the fingerprint.
+async fn snapshot(state: &AppState) -> WebResult<std::sync::Arc<Snapshot>> {
+    let mut conn = state.db.pool().acquire().await?;
+    let fp = store::fingerprint(&mut conn).await?;
+    if let Ok(cache) = state.settlements.0.lock()
+        && let Some((at, snap)) = cache.as_ref()
+        && *at == fp
+    {
+        return Ok(snap.clone());
+    }
+    let list = store::list(&mut conn, None).await?;
+    let mut latest: HashMap<i64, Observation> =
+        store::latest_observations(&mut conn).await?.into_iter().map(|o| (o.settlement_id, o)).collect();
+    drop(conn);
+    let snap: Snapshot = list
+        .into_iter()
+        .map(|s| {
+            let o = latest.remove(&s.id);
+            (s, o)
+        })
+        .collect();
+    let snap = std::sync::Arc::new(snap);
+    if let Ok(mut cache) = state.settlements.0.lock() {
+        *cache = Some((fp, snap.clone()));
+    }
+    Ok(snap)
+}
+
+/// The settlements `actor` may see, with their latest observation and whether the exact point
+/// may be shown, optionally of one kind and one region.
 async fn visible(
     state: &AppState,
     actor: &Actor,
@@ -138,20 +177,13 @@ async fn visible(
     region: Option<&str>,
 ) -> WebResult<Vec<(Settlement, Option<Observation>, bool)>> {
     let t = state.territory();
-    let mut conn = state.db.pool().acquire().await?;
-    let list = store::list(&mut conn, kind).await?;
-    let mut latest: HashMap<i64, Observation> =
-        store::latest_observations(&mut conn).await?.into_iter().map(|o| (o.settlement_id, o)).collect();
-    drop(conn);
-    Ok(list
-        .into_iter()
-        .filter(|s| can(actor, Action::ViewSettlements, &t, &s.comune_code))
-        .filter(|s| region.is_none_or(|r| t.resolve(&s.comune_code).is_some_and(|c| c.current.region_code == r)))
-        .map(|s| {
-            let exact = can(actor, Action::ViewSettlementLocations, &t, &s.comune_code);
-            let o = latest.remove(&s.id);
-            (s, o, exact)
-        })
+    let snap = snapshot(state).await?;
+    Ok(snap
+        .iter()
+        .filter(|(s, _)| kind.is_none_or(|k| s.kind == k))
+        .filter(|(s, _)| can(actor, Action::ViewSettlements, &t, &s.comune_code))
+        .filter(|(s, _)| region.is_none_or(|r| t.resolve(&s.comune_code).is_some_and(|c| c.current.region_code == r)))
+        .map(|(s, o)| (s.clone(), o.clone(), can(actor, Action::ViewSettlementLocations, &t, &s.comune_code)))
         .collect())
 }
 

@@ -62,6 +62,9 @@ pub struct AppState {
     pub pdf: argine_reports::pdf::Pdf,
     /// Questionnaire versions parsed, with their form engine (versions never change).
     pub census_forms: Arc<crate::census::form_cache::FormCache>,
+    /// The settlement registry with its latest observations, kept while the database's
+    /// fingerprint of the registry is unchanged (`crate::settlements::snapshot`).
+    pub settlements: Arc<crate::settlements::SnapshotCache>,
 }
 
 pub const ORG_CACHE_SECS: u64 = 30;
@@ -87,6 +90,7 @@ impl AppState {
             org_cache: Arc::new(Mutex::new(HashMap::new())),
             pdf: argine_reports::pdf::Pdf::new()?,
             census_forms: Arc::default(),
+            settlements: Arc::default(),
         })
     }
 
