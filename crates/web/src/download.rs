@@ -42,13 +42,21 @@ pub fn table(format: TableFormat, stem: &str, sheet: &str, rows: Vec<Vec<String>
                 .map_err(|e| WebError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
         ),
     };
-    Ok((
+    let mut res = attachment(content_type, &format!("{stem}.{}", format.extension()), bytes);
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    Ok(res)
+}
+
+/// `bytes` as a file to save, named `filename` (ASCII; the caller names it), not kept in shared
+/// caches.
+pub fn attachment(media: &str, filename: &str, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.{}\"", format.extension())),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_TYPE, media.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "private, no-cache".to_owned()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

@@ -99,6 +99,17 @@ fn errors_of(tr: &Tr, e: &ReportError) -> Vec<String> {
     }
 }
 
+/// Binds `text` to a campaign's clean answers without typesetting — how a template is checked
+/// before it is saved or queued. The computation is CPU-bound: it runs off the async threads.
+async fn bind_on(state: &AppState, campaign: i64, text: &str, date: &str) -> Result<(), ReportError> {
+    let territory = state.territory();
+    let inputs = inputs(&state.db, &territory, campaign).await?;
+    let (text, date) = (text.to_owned(), date.to_owned());
+    tokio::task::spawn_blocking(move || compose(&inputs, &text, &date, &|_| {}).map(|_| ()))
+        .await
+        .map_err(|e| ReportError::Task(e.to_string()))?
+}
+
 fn valid_name(name: &str) -> bool {
     (1..=40).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -186,8 +197,7 @@ pub async fn queue(
         errors.push(tr.t("report-error-template-unknown"));
         return with_errors(campaign_page(&state, &ctx, &user, id, Some((name, date)), errors).await);
     };
-    let territory = state.territory();
-    match inputs(&state.db, &territory, id).await.and_then(|i| compose(&i, &text, &date, &|_| {})) {
+    match bind_on(&state, id, &text, &date).await {
         Ok(_) => {}
         Err(e @ (ReportError::Template(_) | ReportError::Indicators(_))) => errors.extend(errors_of(&tr, &e)),
         Err(e) => return Err(WebError::Internal(e.into())),
@@ -409,20 +419,7 @@ pub async fn download(
     }
     let mut conn = state.db.pool().acquire().await?;
     let (media, bytes) = store::file(&mut conn, id, &name).await?;
-    Ok(attachment(&media, &format!("rapporto-{id}-{name}"), bytes))
-}
-
-/// A file as a download.
-pub fn attachment(media: &str, filename: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, media.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-            (header::CACHE_CONTROL, "private, no-cache".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok(crate::download::attachment(&media, &format!("rapporto-{id}-{name}"), bytes))
 }
 
 #[derive(Template)]
@@ -688,7 +685,11 @@ async fn edit_page(
         Some(c) => {
             let territory = state.territory();
             let inputs = inputs(&state.db, &territory, c).await.map_err(|e| WebError::Internal(e.into()))?;
-            argine_domain::report::census::Indicators::compute(&inputs, "").ok().map(|ind| Reference {
+            let computed =
+                tokio::task::spawn_blocking(move || argine_domain::report::census::Indicators::compute(&inputs, ""))
+                    .await
+                    .map_err(|e| WebError::Internal(e.into()))?;
+            computed.ok().map(|ind| Reference {
                 values: ind
                     .values
                     .iter()
@@ -787,8 +788,7 @@ pub async fn save(
             Err(list) => errors.extend(list.iter().map(|e| template_error(&tr, e))),
             Ok(_) => {
                 if let Some(c) = campaign {
-                    let territory = state.territory();
-                    match inputs(&state.db, &territory, c).await.and_then(|i| compose(&i, &text, "", &|_| {})) {
+                    match bind_on(&state, c, &text, "").await {
                         Ok(_) | Err(ReportError::Indicators(_)) => {}
                         Err(e @ ReportError::Template(_)) => errors.extend(errors_of(&tr, &e)),
                         Err(ReportError::Storage(StorageError::NotFound)) => {}

@@ -5,7 +5,6 @@
 //! control, nothing personal.
 
 use super::job::{CAPTIONS, DATA_PREFIX};
-use super::pages::attachment;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{WebError, WebResult};
@@ -142,7 +141,7 @@ pub async fn file(State(state): State<AppState>, Path((id, name)): Path<(i64, St
         return Err(WebError::NotFound);
     }
     let (media, bytes) = store::file(&mut conn, id, &format!("{DATA_PREFIX}{name}")).await?;
-    let mut res = attachment(&media, &name, bytes);
+    let mut res = crate::download::attachment(&media, &name, bytes);
     if let Ok(v) = header::HeaderValue::from_str("public, max-age=300") {
         res.headers_mut().insert(header::CACHE_CONTROL, v);
     }
