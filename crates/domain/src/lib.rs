@@ -10,6 +10,7 @@ pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod census;
 pub mod crypto;
 pub mod email;

@@ -33,6 +33,8 @@ macro_rules! coded {
     };
 }
 
+pub(crate) use coded;
+
 coded!(
     /// The kinds of organisation that act in this field. Italian names are kept where English has
     /// no equivalent (`Prefettura`: the State's office in a province; `Comune`: municipality).

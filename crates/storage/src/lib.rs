@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod census;
 pub mod jobs;
 mod migrate;

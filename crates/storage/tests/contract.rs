@@ -1719,3 +1719,105 @@ async fn settlements_are_matched_across_census_waves_and_keep_their_observations
     })
     .await;
 }
+
+#[tokio::test]
+async fn cases_share_by_referral_withdraw_with_consent_and_anonymise() {
+    use argine_storage::cases::{self, CaseFilter, NewConsent, NewReferral, PersonAttributes};
+    on_both(|db| async move {
+        let ngo = org(&db, "NGO", Jurisdiction::National).await;
+        let body = org(&db, "Anti-tratta", Jurisdiction::National).await;
+        let third = org(&db, "Union", Jurisdiction::National).await;
+        let u = user(&db, ngo, "op@example.org").await;
+        let mut tx = db.begin().await.unwrap();
+        let attrs = PersonAttributes {
+            sex: "f".into(),
+            age_band: "25_34".into(),
+            nationality: "NGA".into(),
+            comune_code: "020030".into(),
+            ..PersonAttributes::default()
+        };
+        let p = cases::insert_person(&mut tx, "MN-AAAA-BBBB", ngo, &attrs, None, Some(u)).await.unwrap();
+        cases::set_person_secrets(&mut tx, p, "v1.1.wrapped", "d1.identity", "d1.job").await.unwrap();
+        cases::set_blind_index(&mut tx, p, &[("exact", "d1"), ("phone", "d2")]).await.unwrap();
+        let q = cases::insert_person(&mut tx, "MN-CCCC-DDDD", body, &attrs, None, Some(u)).await.unwrap();
+        cases::set_blind_index(&mut tx, q, &[("phonetic", "zz"), ("phone", "d2")]).await.unwrap();
+        let c = cases::open_case(&mut tx, p, ngo, "020030", u).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert_eq!(cases::blind_matches(&mut conn, p).await.unwrap(), vec![(q, "phone".to_owned())]);
+        assert_eq!(cases::persons_by_digest(&mut conn, ngo, "exact", "d1").await.unwrap(), vec![p]);
+        assert!(cases::persons_by_digest(&mut conn, body, "exact", "d1").await.unwrap().is_empty());
+        let list = |org| CaseFilter { org, limit: 50, ..CaseFilter::default() };
+        assert_eq!(cases::list_cases(&mut conn, &list(ngo)).await.unwrap().len(), 1);
+        assert!(cases::list_cases(&mut conn, &list(body)).await.unwrap().is_empty());
+        let by_code = CaseFilter { code: Some("mn-aaaa".into()), ..list(ngo) };
+        assert_eq!(cases::list_cases(&mut conn, &by_code).await.unwrap()[0].code, "MN-AAAA-BBBB");
+        drop(conn);
+
+        let mut tx = db.begin().await.unwrap();
+        let consent = cases::add_consent(
+            &mut tx,
+            &NewConsent {
+                person: p,
+                purposes: "case_work,referral",
+                fields: "names,residence",
+                recipients: &[body],
+                language: "en",
+                mediator: "Grace",
+                given_on: "2026-11-30",
+                by: u,
+            },
+        )
+        .await
+        .unwrap();
+        let r = cases::add_referral(
+            &mut tx,
+            &NewReferral {
+                case: c,
+                from_org: ngo,
+                to_org: body,
+                service: None,
+                consent,
+                fields: "names",
+                due_on: "2026-12-05",
+                by: u,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        let seen = cases::list_cases(&mut conn, &list(body)).await.unwrap();
+        assert_eq!((seen.len(), seen[0].pending_to_me), (1, 1));
+        assert!(cases::list_cases(&mut conn, &list(third)).await.unwrap().is_empty());
+        assert_eq!(cases::pending_due(&mut conn, "2026-12-05", false).await.unwrap().len(), 1);
+        assert!(cases::pending_due(&mut conn, "2026-12-04", false).await.unwrap().is_empty());
+        assert!(cases::respond_referral(&mut conn, r, "accepted", u, "").await.unwrap());
+        assert!(!cases::respond_referral(&mut conn, r, "declined", u, "").await.unwrap(), "only once");
+        drop(conn);
+
+        // Withdrawing the consent withdraws the referral resting on it: the body loses the case.
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(cases::withdraw_consent(&mut tx, consent, u).await.unwrap(), vec![r]);
+        tx.commit().await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert!(cases::list_cases(&mut conn, &list(body)).await.unwrap().is_empty());
+        assert_eq!(cases::referral(&mut conn, r).await.unwrap().status, "withdrawn");
+
+        // Closing sets the retention date; the job finds it once it passed, anonymising keeps
+        // the coded columns and destroys the rest.
+        cases::close_case(&mut conn, c, "goals_reached", 100).await.unwrap();
+        assert_eq!(cases::expired_cases(&mut conn, 99).await.unwrap(), vec![]);
+        assert_eq!(cases::expired_cases(&mut conn, 100).await.unwrap(), vec![(c, p)]);
+        cases::anonymise_person(&mut conn, p).await.unwrap();
+        let after = cases::person(&mut conn, p).await.unwrap();
+        assert_eq!((after.wrapped_key.as_str(), after.identity_ct.as_str()), ("", ""));
+        assert_eq!((after.sex.as_str(), after.nationality.as_str()), ("f", "NGA"));
+        assert!(cases::blind_matches(&mut conn, q).await.unwrap().is_empty());
+        assert!(cases::expired_cases(&mut conn, 200).await.unwrap().is_empty());
+        cases::reopen_case(&mut conn, c).await.unwrap();
+        assert_eq!(cases::case(&mut conn, c).await.unwrap().stage, "contact");
+    })
+    .await;
+}

@@ -8,6 +8,7 @@ mod policy;
 
 pub use policy::{POLICY, Scope};
 
+use crate::cases::FieldGroup;
 use crate::territory::{Jurisdiction, TerritoryPath};
 use serde::{Deserialize, Serialize};
 
@@ -115,10 +116,34 @@ pub enum Action {
     ViewSettlementLocations,
     /// Add and change settlements and their observations (field teams, the secretariat).
     ManageSettlements,
+    // --- Case work (people and cases) ---
+    /// List the cases one may open (`Resource::Cases`; the list is filtered case by case).
+    ViewCases,
+    /// Open a case: its pseudonymous code, stage, timeline, referrals (`Resource::Case`).
+    ViewCase,
+    /// Read one group of a person's fields (`Resource::CaseField`): the owner organisation
+    /// sees them all, a receiving organisation only what the consent shares. Audited.
+    ViewCaseField,
+    /// Record people and cases, consents, assessments, referrals, plans (the owner
+    /// organisation; `Resource::Cases` to open a new one).
+    ManageCase,
+    /// Accept or decline a referral addressed to one's organisation (`Resource::Referral`).
+    RespondReferral,
+    /// "Break the glass": time-limited access to a case outside one's team, with a written
+    /// reason, audited and reviewed (`Resource::Case`, on the case's territory).
+    BreakGlass,
+    /// Review break-the-glass accesses.
+    ReviewBreakGlass,
+    /// Answer a data subject's access request (complete export) and erase a record where the
+    /// law allows (the owner organisation's supervisor).
+    ManageCaseData,
+    /// Indicators of case work without personal data (counts under the disclosure threshold
+    /// withheld).
+    ViewCaseIndicators,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 30] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -140,6 +165,15 @@ impl Action {
         Self::ViewSettlements,
         Self::ViewSettlementLocations,
         Self::ManageSettlements,
+        Self::ViewCases,
+        Self::ViewCase,
+        Self::ViewCaseField,
+        Self::ManageCase,
+        Self::RespondReferral,
+        Self::BreakGlass,
+        Self::ReviewBreakGlass,
+        Self::ManageCaseData,
+        Self::ViewCaseIndicators,
     ];
 
     /// Writes need a token with the write scope.
@@ -155,6 +189,11 @@ impl Action {
                 | Self::ManageCensus
                 | Self::AnswerCensus
                 | Self::ManageSettlements
+                | Self::ManageCase
+                | Self::RespondReferral
+                | Self::BreakGlass
+                | Self::ReviewBreakGlass
+                | Self::ManageCaseData
         )
     }
 }
@@ -201,6 +240,39 @@ pub enum Resource {
     Census,
     /// The settlement registry as a list (each settlement is checked on its Comune).
     Settlements,
+    /// The list of cases (each case is checked on its own).
+    Cases,
+    /// One case and the person it is about.
+    Case(CaseAccess),
+    /// One group of fields of a case's person.
+    CaseField {
+        case: CaseAccess,
+        field: FieldGroup,
+    },
+    /// A referral, to the organisation it is addressed to.
+    Referral {
+        case: CaseAccess,
+        to_org: i64,
+    },
+}
+
+/// What the policy needs to know about a case: its team.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseAccess {
+    pub owner_org: i64,
+    /// Where the person was met (the case's Comune), for break-the-glass access.
+    pub territory: Option<TerritoryPath>,
+    /// Organisations with a live referral covered by an active consent, and the field groups
+    /// the consent shares with each (`crate::cases::consent::shared_fields`).
+    pub shared: Vec<(i64, Vec<FieldGroup>)>,
+    /// Users holding an unexpired break-the-glass access.
+    pub glass_users: Vec<i64>,
+}
+
+impl CaseAccess {
+    pub fn shared_with(&self, org: i64) -> Option<&[FieldGroup]> {
+        self.shared.iter().find(|(o, _)| *o == org).map(|(_, f)| f.as_slice())
+    }
 }
 
 /// Scope of an API token.

@@ -21,6 +21,12 @@ pub enum Scope {
     Member,
     /// Resources the actor's organisation leads (a working group's lead organisation).
     Lead,
+    /// A case's team: the owner organisation (every field), the organisations its consents
+    /// share it with (the fields shared), users with a break-the-glass access; a referral's
+    /// receiving organisation.
+    CaseTeam,
+    /// The case's owner organisation only.
+    CaseOwner,
 }
 
 use Action as A;
@@ -134,6 +140,32 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Secretariat, A::ManageSettlements, S::Jurisdiction),
     (R::Coordinator, A::ManageSettlements, S::Jurisdiction),
     (R::Operator, A::ManageSettlements, S::Jurisdiction),
+    // Case work: the case team only. Front-line operators and their supervisors work on their
+    // organisation's cases and on the fields a consent shares with them; only the owner
+    // changes a case. Supervisors and territorial coordinators may break the glass on cases of
+    // their territory (reason, time limit, audit, review). Indicators carry no personal data.
+    (R::Operator, A::ViewCases, S::CaseTeam),
+    (R::Supervisor, A::ViewCases, S::CaseTeam),
+    (R::Operator, A::ViewCase, S::CaseTeam),
+    (R::Supervisor, A::ViewCase, S::CaseTeam),
+    (R::Coordinator, A::ViewCase, S::CaseTeam),
+    (R::Operator, A::ViewCaseField, S::CaseTeam),
+    (R::Supervisor, A::ViewCaseField, S::CaseTeam),
+    (R::Coordinator, A::ViewCaseField, S::CaseTeam),
+    (R::Operator, A::ManageCase, S::CaseOwner),
+    (R::Supervisor, A::ManageCase, S::CaseOwner),
+    (R::Operator, A::RespondReferral, S::CaseTeam),
+    (R::Supervisor, A::RespondReferral, S::CaseTeam),
+    (R::Supervisor, A::BreakGlass, S::Jurisdiction),
+    (R::Coordinator, A::BreakGlass, S::Jurisdiction),
+    (R::Supervisor, A::ReviewBreakGlass, S::CaseOwner),
+    (R::Admin, A::ReviewBreakGlass, S::National),
+    (R::Supervisor, A::ManageCaseData, S::CaseOwner),
+    (R::Secretariat, A::ViewCaseIndicators, S::Any),
+    (R::Coordinator, A::ViewCaseIndicators, S::Any),
+    (R::Operator, A::ViewCaseIndicators, S::Any),
+    (R::Supervisor, A::ViewCaseIndicators, S::Any),
+    (R::Viewer, A::ViewCaseIndicators, S::Any),
     // The audit log and the job queue are system-wide: national administrators only.
     (R::Admin, A::ViewAuditLog, S::National),
     (R::Admin, A::ViewJobs, S::National),
@@ -172,16 +204,43 @@ impl Scope {
                 Resource::Users | Resource::Organisations => true,
                 _ => false,
             },
+            Self::CaseTeam => match resource {
+                Resource::Cases => true,
+                Resource::Case(c) => {
+                    c.owner_org == actor.org_id
+                        || c.shared_with(actor.org_id).is_some()
+                        || c.glass_users.contains(&actor.user_id)
+                }
+                Resource::CaseField { case, field } => {
+                    case.owner_org == actor.org_id
+                        || case.shared_with(actor.org_id).is_some_and(|f| f.contains(field))
+                        || case.glass_users.contains(&actor.user_id)
+                }
+                Resource::Referral { to_org, .. } => *to_org == actor.org_id,
+                _ => false,
+            },
+            Self::CaseOwner => match resource {
+                Resource::Cases => true,
+                Resource::Case(c) | Resource::CaseField { case: c, .. } | Resource::Referral { case: c, .. } => {
+                    c.owner_org == actor.org_id
+                }
+                _ => false,
+            },
             Self::Jurisdiction => match resource {
                 Resource::User { org_jurisdiction, .. } => actor.jurisdiction.includes(org_jurisdiction),
                 Resource::Organisation { jurisdiction, .. }
                 | Resource::Protocol { jurisdiction, .. }
                 | Resource::WorkingGroup { jurisdiction, .. } => actor.jurisdiction.includes(jurisdiction),
                 Resource::Territory(path) => actor.jurisdiction.covers(path),
+                Resource::Case(c) => match &c.territory {
+                    Some(path) => actor.jurisdiction.covers(path),
+                    None => actor.jurisdiction == Jurisdiction::National,
+                },
                 // Listing is allowed; the listing itself is filtered by jurisdiction.
                 Resource::Users | Resource::Organisations | Resource::Network | Resource::Settlements => {
                     actor.jurisdiction != Jurisdiction::Nowhere
                 }
+                Resource::Cases | Resource::CaseField { .. } | Resource::Referral { .. } => false,
                 Resource::System | Resource::AuditLog | Resource::JobQueue | Resource::Census => {
                     actor.jurisdiction == Jurisdiction::National
                 }

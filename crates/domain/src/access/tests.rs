@@ -87,6 +87,7 @@ fn every_policy_row_is_reachable() {
             Scope::OwnAccount => Resource::User { id: 1, org_id: 10, org_jurisdiction: Jurisdiction::National },
             Scope::OwnOrganisation => Resource::User { id: 2, org_id: 10, org_jurisdiction: Jurisdiction::National },
             Scope::Member | Scope::Lead => group(Some(10), &[10], Jurisdiction::National),
+            Scope::CaseTeam | Scope::CaseOwner => Resource::Cases,
             _ => Resource::System,
         };
         assert!(authorize(&a, *action, &res).is_allowed(), "{role:?} {action:?} {scope:?}");
@@ -157,4 +158,59 @@ fn only_the_national_secretariat_manages_the_census() {
     let mut read_token = national.clone();
     read_token.token_scope = Some(TokenScope::Read);
     assert_eq!(authorize(&read_token, Action::ManageCensus, &Resource::Census), Decision::Deny(Denial::TokenScope));
+}
+
+fn case(owner: i64, shared: &[(i64, &[FieldGroup])], glass: &[i64]) -> CaseAccess {
+    CaseAccess {
+        owner_org: owner,
+        territory: Some(TerritoryPath::comune("03", "020", "020030")),
+        shared: shared.iter().map(|(o, f)| (*o, f.to_vec())).collect(),
+        glass_users: glass.to_vec(),
+    }
+}
+
+#[test]
+fn a_case_is_for_its_team_and_shared_fields_only() {
+    use FieldGroup as F;
+    // Actor's organisation is 10, user 1.
+    let op = actor(&[Role::Operator], prov("020"));
+    let own = case(10, &[], &[]);
+    let shared = case(20, &[(10, &[F::Names, F::Residence])], &[]);
+    let foreign = case(20, &[(30, &[F::Names])], &[]);
+    let field = |c: &CaseAccess, f| Resource::CaseField { case: c.clone(), field: f };
+
+    assert!(authorize(&op, Action::ViewCase, &Resource::Case(own.clone())).is_allowed());
+    assert!(authorize(&op, Action::ViewCaseField, &field(&own, F::Phone)).is_allowed());
+    assert!(authorize(&op, Action::ManageCase, &Resource::Case(own.clone())).is_allowed());
+
+    assert!(authorize(&op, Action::ViewCase, &Resource::Case(shared.clone())).is_allowed());
+    assert!(authorize(&op, Action::ViewCaseField, &field(&shared, F::Names)).is_allowed());
+    assert_eq!(authorize(&op, Action::ViewCaseField, &field(&shared, F::Phone)), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&op, Action::ManageCase, &Resource::Case(shared.clone())), Decision::Deny(Denial::OutOfScope));
+    let referral = Resource::Referral { case: shared.clone(), to_org: 10 };
+    assert!(authorize(&op, Action::RespondReferral, &referral).is_allowed());
+    let elsewhere = Resource::Referral { case: shared, to_org: 30 };
+    assert_eq!(authorize(&op, Action::RespondReferral, &elsewhere), Decision::Deny(Denial::OutOfScope));
+
+    assert_eq!(authorize(&op, Action::ViewCase, &Resource::Case(foreign.clone())), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&op, Action::ViewCaseField, &field(&foreign, F::Names)), Decision::Deny(Denial::OutOfScope));
+    // Operators cannot break the glass; supervisors and coordinators of the territory can.
+    assert_eq!(authorize(&op, Action::BreakGlass, &Resource::Case(foreign.clone())), Decision::Deny(Denial::NoGrant));
+    let sup = actor(&[Role::Supervisor], prov("020"));
+    assert!(authorize(&sup, Action::BreakGlass, &Resource::Case(foreign.clone())).is_allowed());
+    let far = actor(&[Role::Coordinator], prov("071"));
+    assert_eq!(
+        authorize(&far, Action::BreakGlass, &Resource::Case(foreign.clone())),
+        Decision::Deny(Denial::OutOfScope)
+    );
+    // With the glass broken the user reads the case, but still cannot change it.
+    let broken = case(20, &[], &[1]);
+    assert!(authorize(&sup, Action::ViewCaseField, &field(&broken, F::Phone)).is_allowed());
+    assert_eq!(authorize(&sup, Action::ManageCase, &Resource::Case(broken)), Decision::Deny(Denial::OutOfScope));
+    // Other roles have no access to cases at all.
+    for role in [Role::Admin, Role::Secretariat, Role::Referent, Role::Viewer] {
+        let a = actor(&[role], Jurisdiction::National);
+        assert!(!authorize(&a, Action::ViewCase, &Resource::Case(own.clone())).is_allowed(), "{role:?}");
+        assert!(!authorize(&a, Action::ViewCaseField, &field(&own, F::Names)).is_allowed(), "{role:?}");
+    }
 }
