@@ -159,7 +159,7 @@ pub async fn blind_matches(conn: &mut AnyConnection, person: i64) -> Result<Vec<
     Ok(sqlx::query_as(
         "SELECT o.person_id, o.kind FROM person_blind_index m
          JOIN person_blind_index o ON o.digest = m.digest AND o.kind = m.kind AND o.person_id <> m.person_id
-         WHERE m.person_id = $1 ORDER BY o.person_id, o.kind",
+         WHERE m.person_id = $1 AND m.kind <> 'name' ORDER BY o.person_id, o.kind",
     )
     .bind(person)
     .fetch_all(&mut *conn)
@@ -182,7 +182,7 @@ pub async fn persons_by_digest(conn: &mut AnyConnection, org: i64, kind: &str, d
 
 /// Every blind index (person id, kind, digest), ordered by person: the full screening.
 pub async fn all_blind(conn: &mut AnyConnection) -> Result<Vec<(i64, String, String)>> {
-    Ok(sqlx::query_as("SELECT person_id, kind, digest FROM person_blind_index ORDER BY person_id")
+    Ok(sqlx::query_as("SELECT person_id, kind, digest FROM person_blind_index WHERE kind <> 'name' ORDER BY person_id")
         .fetch_all(&mut *conn)
         .await?)
 }

@@ -7,6 +7,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod cases;
 pub mod census;
 mod download;
 pub mod error;

@@ -13,7 +13,9 @@
 //! - `phonetic_year`: phonetic codes, birth year, nationality (day and month swapped or
 //!   mistyped);
 //! - `name_birth`: the name's words and birth date (nationality recorded differently);
-//! - `phone`: the last nine digits of the telephone.
+//! - `phone`: the last nine digits of the telephone;
+//! - `name`: the name's words alone, for an organisation to find its own records by name (not
+//!   used to screen for duplicates: a name alone is no evidence).
 
 use super::identity::Identity;
 use crate::territory::search::normalise;
@@ -28,10 +30,12 @@ pub enum BlindKind {
     PhoneticYear,
     NameBirth,
     Phone,
+    Name,
 }
 
 impl BlindKind {
-    pub const ALL: [BlindKind; 5] = [Self::Exact, Self::Phonetic, Self::PhoneticYear, Self::NameBirth, Self::Phone];
+    pub const ALL: [BlindKind; 6] =
+        [Self::Exact, Self::Phonetic, Self::PhoneticYear, Self::NameBirth, Self::Phone, Self::Name];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -40,11 +44,17 @@ impl BlindKind {
             Self::PhoneticYear => "phonetic_year",
             Self::NameBirth => "name_birth",
             Self::Phone => "phone",
+            Self::Name => "name",
         }
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Whether a match on this kind is evidence of a duplicate at all.
+    pub fn screens(self) -> bool {
+        self != Self::Name
     }
 
     /// A match on this kind alone makes a likely duplicate; the others only a possible one.
@@ -183,6 +193,12 @@ impl Indexer {
         BlindToken { kind, digest: data_encoding::HEXLOWER.encode(&bytes[..16]) }
     }
 
+    /// The token an organisation searches its own records by name with.
+    pub fn name_token(&self, name: &str) -> Option<BlindToken> {
+        let words = name_words(&Identity { given_names: name.to_owned(), ..Identity::default() });
+        (!words.is_empty()).then(|| self.digest(BlindKind::Name, &words.join(" ")))
+    }
+
     /// The tokens of a person (`nationality`: the ISO 3166 alpha-3 code, may be empty).
     /// Parts that are unknown are left out: no token is made of missing values.
     pub fn tokens(&self, identity: &Identity, nationality: &str) -> Vec<BlindToken> {
@@ -195,6 +211,7 @@ impl Indexer {
             let mut codes: Vec<String> = words.iter().map(|w| phonetic(w)).filter(|c| !c.is_empty()).collect();
             codes.sort();
             let phon = codes.join(" ");
+            out.push(self.digest(BlindKind::Name, &name));
             if let Some(b) = birth {
                 if !nat.is_empty() {
                     out.push(self.digest(BlindKind::Exact, &format!("{name}|{b}|{nat}")));
@@ -235,7 +252,7 @@ where
 {
     let mut buckets: HashMap<(&'a str, BlindKind), Vec<i64>> = HashMap::new();
     for (id, tokens) in people {
-        for t in tokens {
+        for t in tokens.iter().filter(|t| t.kind.screens()) {
             buckets.entry((t.digest.as_str(), t.kind)).or_default().push(id);
         }
     }
@@ -322,7 +339,7 @@ mod tests {
         let p = Identity { phone: "+39 333 123 4567".into(), ..person("Amina", "Diallo", "1998-03-14") };
         let t1 = Indexer::new(&[1; 32]).tokens(&p, "GIN");
         let t2 = Indexer::new(&[2; 32]).tokens(&p, "GIN");
-        assert_eq!(t1.len(), 5);
+        assert_eq!(t1.len(), 6);
         for (x, y) in t1.iter().zip(&t2) {
             assert_ne!(x.digest, y.digest);
             assert!(!x.digest.contains("amina") && x.digest.len() == 32);
@@ -330,7 +347,13 @@ mod tests {
         // The phone matches whatever the prefix.
         let q = Identity { phone: "3331234567".into(), ..Identity::default() };
         let tq = Indexer::new(&[1; 32]).tokens(&q, "");
-        assert_eq!(tq, vec![t1[4].clone()]);
+        assert_eq!(tq, vec![t1[5].clone()]);
+        // The name alone finds the record (words in any order) but is no duplicate evidence.
+        let by_name = Indexer::new(&[1; 32]).name_token("diallo  AMINA").unwrap();
+        assert_eq!(by_name, t1[0]);
+        let other = Identity { birth_date: Some("2001-01-01".into()), ..person("Amina", "Diallo", "") };
+        let t3 = Indexer::new(&[1; 32]).tokens(&other, "SEN");
+        assert!(screen([(1, t1.as_slice()), (2, t3.as_slice())]).is_empty());
         assert!(Indexer::new(&[1; 32]).tokens(&Identity::default(), "GIN").is_empty());
     }
 

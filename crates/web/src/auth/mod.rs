@@ -62,6 +62,8 @@ fn resource_type(r: &Resource) -> &'static str {
         Resource::Network => "network",
         Resource::Census => "census",
         Resource::Settlements => "settlements",
+        Resource::Cases | Resource::Case(_) | Resource::CaseField { .. } => "case",
+        Resource::Referral { .. } => "referral",
     }
 }
 
