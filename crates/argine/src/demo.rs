@@ -121,6 +121,17 @@ const ACCOUNTS: &[(&str, &str, &str, &str, &[Role])] = &[
         &[Role::Referent],
     ),
     ("viewer", "consultazione@argine.demo.invalid", "Vera Consultazione", "Comune di Mantova", &[Role::Viewer]),
+    // Case work across organisations: the NGO's supervisor, the anti-trafficking body that
+    // receives referrals, and a union desk that is not part of the case.
+    ("supervisor", "supervisione@argine.demo.invalid", "Silvia Supervisora", "Associazione Lule", &[Role::Supervisor]),
+    (
+        "antitratta",
+        "antitratta@argine.demo.invalid",
+        "Antonio Antitratta",
+        "Ente anti-tratta Lombardia",
+        &[Role::Operator],
+    ),
+    ("union", "sportello.flai@argine.demo.invalid", "Ugo Sindacato", "FLAI CGIL Mantova", &[Role::Operator]),
 ];
 
 /// Seeds organisations, accounts (with TOTP for the roles that need it) and an API token.
