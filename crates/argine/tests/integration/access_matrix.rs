@@ -150,6 +150,18 @@ async fn every_route_every_role_inside_and_outside() {
         lead_org: Some(mantova_org),
         members: vec![mantova_org],
     };
+    // A case of the Mantova organisation, met in the Comune of Mantova.
+    let case_attrs = argine_storage::cases::PersonAttributes { comune_code: "020030".into(), ..Default::default() };
+    let m_person = argine_storage::cases::insert_person(&mut tx, "MX-AAAA-AAAA", mantova_org, &case_attrs, None, None)
+        .await
+        .unwrap();
+    let m_case = argine_storage::cases::open_case(&mut tx, m_person, mantova_org, "020030", target).await.unwrap();
+    let case_res = Resource::Case(argine_domain::access::CaseAccess {
+        owner_org: mantova_org,
+        territory: Some(argine_domain::territory::TerritoryPath::comune("03", "020", "020030")),
+        shared: vec![],
+        glass_users: vec![],
+    });
     tx.commit().await.unwrap();
 
     let target_res = Resource::User { id: target, org_id: target_org, org_jurisdiction: target_org_j.clone() };
@@ -465,6 +477,45 @@ async fn every_route_every_role_inside_and_outside() {
             ),
             c("GET", "/api/v1/territories/scores?campaign=999999", vec![], Action::ViewCensus, Resource::Census, true),
             c("POST", "/api/v1/allocations", vec![], Action::ViewCensus, Resource::Census, true),
+            c("GET", "/casi", vec![], Action::ViewCases, Resource::Cases, false),
+            c("GET", "/casi/nuovo", vec![], Action::ManageCase, Resource::Cases, false),
+            c("POST", "/casi/nuovo", vec![], Action::ManageCase, Resource::Cases, false),
+            c("GET", &format!("/casi/{m_case}"), vec![], Action::ViewCase, case_res.clone(), false),
+            c("POST", &format!("/casi/{m_case}/consensi"), vec![], Action::ManageCase, case_res.clone(), false),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/consensi/999999/revoca"),
+                vec![],
+                Action::ManageCase,
+                case_res.clone(),
+                false,
+            ),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/valutazioni"),
+                vec![("checklist", "nope")],
+                Action::ManageCase,
+                case_res.clone(),
+                false,
+            ),
+            c("POST", &format!("/casi/{m_case}/invii"), vec![], Action::ManageCase, case_res.clone(), false),
+            // The case is checked before the referral is looked for.
+            c(
+                "POST",
+                &format!("/casi/{m_case}/invii/999999/risposta"),
+                vec![],
+                Action::ViewCase,
+                case_res.clone(),
+                false,
+            ),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/fase"),
+                vec![("action", "nope")],
+                Action::ManageCase,
+                case_res.clone(),
+                false,
+            ),
         ]
     };
 

@@ -9,6 +9,7 @@ mod access_matrix;
 mod audit_chain;
 mod auth_flows;
 mod bad_input;
+mod cases_pages;
 mod census_campaigns;
 mod census_clean;
 mod census_coding;

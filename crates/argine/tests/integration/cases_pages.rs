@@ -1,0 +1,159 @@
+//! Case work across three organisations through the pages: an NGO records a person, assesses
+//! indicators, records consent and refers to the anti-trafficking body, which sees only the
+//! shared fields and accepts; a union desk outside the case gets 403, logged.
+
+use crate::helpers::*;
+use argine_storage::audit::{self, Filter};
+use argine_storage::orgs;
+
+async fn org_id(app: &TestApp, name: &str) -> i64 {
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    orgs::find_by_name(&mut conn, name).await.unwrap().unwrap().id
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<(String, String, String)> {
+    audit::search(&app.state.db, &Filter { limit: 500, ..Filter::default() })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.record_type, e.actor_label))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_referral_shares_only_what_the_consent_covers() {
+    let app = spawn().await;
+    let ngo = app.login_as("operator").await;
+    let body = org_id(&app, "Ente anti-tratta Lombardia").await;
+    let body_s = body.to_string();
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date().to_string();
+    let due = (argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date() + time::Duration::days(5))
+        .to_string();
+
+    // Bad input: refused with the field named, nothing typed lost, nothing stored.
+    let person = [
+        ("given_names", "Blessing"),
+        ("family_name", "Okonkwo-Zanardi"),
+        ("birth_date", "1999-02-30"),
+        ("sex", "f"),
+        ("nationality", "NGA"),
+        ("languages", "en, pcm"),
+        ("phone", "+39 347 555 0199"),
+        ("residence_status", "none"),
+        ("sector", "agriculture"),
+        ("employer", "Azienda agricola Fittizia"),
+        ("comune", "Castiglione delle Stiviere"),
+    ];
+    let r = app.post(&ngo, "/casi/nuovo", &person).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("la data non è valida"), "{html}");
+    assert!(html.contains("value=\"Okonkwo-Zanardi\""));
+    let mut fixed = person.to_vec();
+    fixed[2] = ("birth_date", "1999-02-20");
+    let r = app.post(&ngo, "/casi/nuovo", &fixed).await;
+    assert_eq!(r.status(), 303);
+    let case_url = location(&r);
+    assert!(case_url.starts_with("/casi/"), "{case_url}");
+    let html = app.get(&ngo, &case_url).await.text().await.unwrap();
+    assert!(html.contains("Okonkwo-Zanardi") && html.contains("+39 347 555 0199"));
+    assert!(html.contains("Castiglione delle Stiviere"));
+
+    // No consent: the referral is blocked and says why.
+    let referral = [
+        ("to_org", body_s.as_str()),
+        ("fields", "names"),
+        ("fields", "residence"),
+        ("due_on", due.as_str()),
+        ("reason", "Indicatori di sfruttamento, chiede protezione"),
+    ];
+    let r = app.post(&ngo, &format!("{case_url}/invii"), &referral).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("non ha dato alcun consenso"));
+
+    // An indicator marked present needs its evidence.
+    let assess = |evidence: &'static str| {
+        vec![
+            ("checklist", "ilo_forced_labour"),
+            ("a-retention_of_documents", "yes"),
+            ("e-retention_of_documents", evidence),
+            ("s-retention_of_documents", "self_report"),
+            ("a-withholding_of_wages", "yes"),
+            ("e-withholding_of_wages", "Paga 3 euro l'ora, trattenuti 'per il trasporto'"),
+            ("outcome", "presumed_victim"),
+            ("reasoning", "Due indicatori forti, racconto coerente"),
+        ]
+    };
+    let r = app.post(&ngo, &format!("{case_url}/valutazioni"), &assess("")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("richiede gli elementi"));
+    let r = app.post(&ngo, &format!("{case_url}/valutazioni"), &assess("Il passaporto è tenuto dal caporale")).await;
+    assert_eq!(r.status(), 303);
+
+    // Consent in English, explained by a mediator: names and residence, to the body only.
+    let consent = [
+        ("purposes", "case_work"),
+        ("purposes", "referral"),
+        ("fields", "names"),
+        ("fields", "residence"),
+        ("recipients", body_s.as_str()),
+        ("language", "en"),
+        ("mediator", "Grace (mediatrice)"),
+        ("given_on", today.as_str()),
+    ];
+    assert_eq!(app.post(&ngo, &format!("{case_url}/consensi"), &consent).await.status(), 303);
+    // Asking for the phone too is not covered.
+    let mut with_phone = referral.to_vec();
+    with_phone.push(("fields", "phone"));
+    let r = app.post(&ngo, &format!("{case_url}/invii"), &with_phone).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("non comprende questi dati: Telefono"));
+    assert_eq!(app.post(&ngo, &format!("{case_url}/invii"), &referral).await.status(), 303);
+    let html = app.get(&ngo, &case_url).await.text().await.unwrap();
+    assert!(html.contains("Identificazione preliminare"), "the presumed-victim outcome moves the stage");
+
+    // The anti-trafficking body: sees the case in its list, the names and residence, not the
+    // phone, the employer or the assessment; accepts.
+    let at = app.login_as("antitratta").await;
+    let list = app.get(&at, "/casi").await.text().await.unwrap();
+    assert!(list.contains(&case_url), "referred case listed");
+    let html = app.get(&at, &case_url).await.text().await.unwrap();
+    assert!(html.contains("Blessing") && html.contains("Okonkwo-Zanardi"));
+    assert!(!html.contains("347 555"), "phone not shared");
+    assert!(!html.contains("Fittizia"), "employer not shared");
+    assert!(!html.contains("passaporto è tenuto"), "assessment evidence not shared");
+    assert!(!html.contains("Grace"), "consent details stay with the owner");
+    let rid: String = html.split("/invii/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let r = app.post(&at, &format!("{case_url}/invii/{rid}/risposta"), &[("decision", "decline"), ("note", "")]).await;
+    assert_eq!(r.status(), 422, "declining needs a reason");
+    let r = app
+        .post(&at, &format!("{case_url}/invii/{rid}/risposta"), &[("decision", "accept"), ("note", "Presa in carico")])
+        .await;
+    assert_eq!(r.status(), 303);
+    // The body cannot change the case.
+    let r = app.post(&at, &format!("{case_url}/fase"), &[("action", "close"), ("reason", "other")]).await;
+    assert_eq!(r.status(), 403);
+    let html = app.get(&ngo, &case_url).await.text().await.unwrap();
+    assert!(html.contains("Invio accettato") && html.contains("Presa in carico"));
+
+    // A third organisation: 403 on the page and on its forms, and the attempt is logged.
+    let union = app.login_as("union").await;
+    assert_eq!(app.get(&union, &case_url).await.status(), 403);
+    assert_eq!(app.post(&union, &format!("{case_url}/consensi"), &consent).await.status(), 403);
+    assert!(!app.get(&union, "/casi").await.text().await.unwrap().contains(&case_url));
+
+    let log = audit_actions(&app).await;
+    let union_email = app.account("union").email.clone();
+    assert!(log.iter().any(|(a, t, who)| a == "access.denied" && t == "case" && *who == union_email), "{log:?}");
+    let at_email = app.account("antitratta").email.clone();
+    assert!(log.iter().any(|(a, t, who)| a == "person.read" && t == "person" && *who == at_email));
+    for action in ["case.open", "case.assess", "case.consent", "case.refer", "case.referral_response"] {
+        assert!(log.iter().any(|(a, _, _)| a == action), "{action} audited");
+    }
+
+    // Withdrawing the consent withdraws the referral: the body loses access.
+    let html = app.get(&ngo, &case_url).await.text().await.unwrap();
+    let cid: String = html.split("/consensi/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    assert_eq!(app.post(&ngo, &format!("{case_url}/consensi/{cid}/revoca"), &[]).await.status(), 303);
+    assert_eq!(app.get(&at, &case_url).await.status(), 403);
+}
