@@ -138,3 +138,18 @@ loggedInSuite('viewer', [
   { name: 'viewer-campagna-comuni', path: '/censimento/campagne/2/comuni', status: 200 },
   { name: 'viewer-da-compilare', path: '/censimento/da-compilare', status: 200 },
 ]);
+
+// Case work: the NGO's operator (the demo's cases 1–3 are the NGO's), and the anti-trafficking
+// body, to which case 1 was referred with consent (it sees the shared fields only).
+loggedInSuite('operator', [
+  { name: 'operatore-casi', path: '/casi', status: 200 },
+  { name: 'operatore-caso-nuovo', path: '/casi/nuovo', status: 200 },
+  { name: 'operatore-caso', path: '/casi/1', status: 200 },
+  { name: 'operatore-caso-chiuso', path: '/casi/3', status: 200 },
+]);
+
+loggedInSuite('antitratta', [
+  { name: 'antitratta-casi', path: '/casi', status: 200 },
+  { name: 'antitratta-caso-condiviso', path: '/casi/1', status: 200 },
+  { name: 'antitratta-caso-altrui-403', path: '/casi/2', status: 403 },
+]);

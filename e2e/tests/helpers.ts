@@ -11,7 +11,16 @@ import AxeBuilder from '@axe-core/playwright';
 // Credentials (`demo-credentials.txt` written by `argine demo`)
 // ---------------------------------------------------------------------------------------------
 
-export type Who = 'admin' | 'coordinator' | 'operator' | 'referent' | 'secretariat' | 'viewer';
+export type Who =
+  | 'admin'
+  | 'coordinator'
+  | 'operator'
+  | 'referent'
+  | 'secretariat'
+  | 'viewer'
+  | 'supervisor'
+  | 'antitratta'
+  | 'union';
 
 export interface Account {
   email: string;

@@ -188,6 +188,7 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     seed_network(&mut tx, coordinator.id).await?;
     let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
     seed_census(&mut tx, secretariat.id).await?;
+    seed_cases(state, &mut tx).await?;
     let admin = accounts::find_by_email(&mut tx, ACCOUNTS[0].1).await?.context("demo admin")?;
     let api_token = token::new_secret("argn_");
     tokens::create(
@@ -248,6 +249,135 @@ pub async fn seed_synthetic_census(state: &AppState) -> anyhow::Result<crate::ce
 /// The settlement registry fed from the synthetic census, as the secretariat does it from the
 /// registry page; a field visit to the Gran Ghetto of Rignano (San Severo) adds a summer
 /// observation with the position taken on site.
+/// Three people met by the NGO's listening point in Castiglione delle Stiviere: one referred
+/// with consent to the anti-trafficking body, which accepted; one just met; one closed.
+/// Invented names: no real person.
+async fn seed_cases(state: &AppState, tx: &mut argine_storage::Tx) -> anyhow::Result<()> {
+    use argine_domain::access::Actor;
+    use argine_domain::cases::identity::Identity;
+    use argine_storage::cases::{self as store, NewConsent, NewReferral, PersonAttributes};
+    use argine_web::cases::vault::{self, Employment, NewPerson, Who};
+    use serde_json::json;
+
+    let operator = accounts::find_by_email(tx, ACCOUNTS[3].1).await?.context("demo operator")?;
+    let lule = orgs::find_by_name(tx, "Associazione Lule").await?.context("Lule")?;
+    let body = orgs::find_by_name(tx, "Ente anti-tratta Lombardia").await?.context("anti-tratta")?;
+    let actor = Actor {
+        user_id: operator.id,
+        org_id: lule.id,
+        jurisdiction: lule.jurisdiction.clone(),
+        roles: vec![Role::Operator],
+        mfa_verified: true,
+        mfa_enrolled: true,
+        token_scope: None,
+    };
+    let who = Who { actor: &actor, user_id: operator.id, label: "demo" };
+    let ctx = argine_web::RequestCtx {
+        request_id: "demo".into(),
+        lang: argine_web::i18n::Lang::It,
+        ip: String::new(),
+        user_agent: String::new(),
+        path: String::new(),
+        is_api: false,
+    };
+    let people = [
+        ("Joy", "Demo-Uwadiae", "1997-05-11", "NGA", "f", "en", "+39 320 000 0001", "none"),
+        ("Kwame", "Demo-Mensah", "1991-09-02", "GHA", "m", "en,tw", "", "asylum_seeker"),
+        ("Arjun", "Demo-Singh", "1988-01-23", "IND", "m", "pa,hi", "", "work"),
+    ];
+    let mut cases = Vec::new();
+    for (given, family, birth, nat, sex, langs, phone, residence) in people {
+        let p = NewPerson {
+            identity: Identity {
+                given_names: given.into(),
+                family_name: family.into(),
+                birth_date: Some(birth.into()),
+                phone: phone.into(),
+                ..Identity::default()
+            },
+            employment: Employment {
+                employer: "Azienda agricola (dimostrativa)".into(),
+                conditions: "Raccolta del melone, 12 ore al giorno".into(),
+            },
+            attributes: PersonAttributes {
+                sex: sex.into(),
+                age_band: "25_34".into(),
+                nationality: nat.into(),
+                languages: langs.into(),
+                residence_status: residence.into(),
+                sector: "agriculture".into(),
+                comune_code: "020017".into(),
+                ..PersonAttributes::default()
+            },
+            outreach_session: None,
+        };
+        let (person, case, _) =
+            vault::create_person(state, tx, &ctx, &who, lule.id, &p).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        cases.push((person, case));
+    }
+    // The first: consent in English explained by a mediator, referral accepted.
+    let (person, case) = cases[0];
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
+    let consent = store::add_consent(
+        tx,
+        &NewConsent {
+            person,
+            purposes: "case_work,referral",
+            fields: "names,residence,assessment",
+            recipients: &[body.id],
+            language: "en",
+            mediator: "Mediatrice (dimostrativa)",
+            given_on: &today.to_string(),
+            by: operator.id,
+        },
+    )
+    .await?;
+    store::add_event(tx, case, Some(lule.id), Some(operator.id), "consent", &json!({"consent": consent})).await?;
+    store::set_outcome(tx, case, "presumed_victim").await?;
+    store::set_stage(tx, case, "preliminary").await?;
+    store::add_event(tx, case, Some(lule.id), Some(operator.id), "stage", &json!({"stage": "preliminary"})).await?;
+    let due = (today + time::Duration::days(7)).to_string();
+    let referral = store::add_referral(
+        tx,
+        &NewReferral {
+            case,
+            from_org: lule.id,
+            to_org: body.id,
+            service: None,
+            consent,
+            fields: "names,residence,assessment",
+            due_on: &due,
+            by: operator.id,
+        },
+    )
+    .await?;
+    store::add_event(
+        tx,
+        case,
+        Some(lule.id),
+        Some(operator.id),
+        "referral",
+        &json!({"referral": referral, "to": body.id}),
+    )
+    .await?;
+    let receiver = accounts::find_by_email(tx, ACCOUNTS[7].1).await?.context("demo anti-trafficking operator")?;
+    store::respond_referral(tx, referral, "accepted", receiver.id, "").await?;
+    store::add_event(
+        tx,
+        case,
+        Some(body.id),
+        Some(receiver.id),
+        "referral_accepted",
+        &json!({"referral": referral, "to": body.id}),
+    )
+    .await?;
+    // The third: closed, goals reached.
+    store::close_case(tx, cases[2].1, "goals_reached", argine_storage::now() + 730 * 86_400).await?;
+    store::add_event(tx, cases[2].1, Some(lule.id), Some(operator.id), "closed", &json!({"reason": "goals_reached"}))
+        .await?;
+    Ok(())
+}
+
 pub async fn seed_settlements(
     state: &AppState,
     campaign_id: i64,

@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 mod middleware;
+pub use middleware::RequestCtx;
 pub mod network;
 pub mod pages;
 pub mod priority;

@@ -157,6 +157,7 @@ async fn every_route_every_role_inside_and_outside() {
         .unwrap();
     let m_case = argine_storage::cases::open_case(&mut tx, m_person, mantova_org, "020030", target).await.unwrap();
     let case_res = Resource::Case(argine_domain::access::CaseAccess {
+        case_id: m_case,
         owner_org: mantova_org,
         territory: Some(argine_domain::territory::TerritoryPath::comune("03", "020", "020030")),
         shared: vec![],

@@ -259,6 +259,8 @@ pub enum Resource {
 /// What the policy needs to know about a case: its team.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaseAccess {
+    /// The case's id (for the audit log; the decision does not depend on it).
+    pub case_id: i64,
     pub owner_org: i64,
     /// Where the person was met (the case's Comune), for break-the-glass access.
     pub territory: Option<TerritoryPath>,

@@ -162,6 +162,7 @@ fn only_the_national_secretariat_manages_the_census() {
 
 fn case(owner: i64, shared: &[(i64, &[FieldGroup])], glass: &[i64]) -> CaseAccess {
     CaseAccess {
+        case_id: 1,
         owner_org: owner,
         territory: Some(TerritoryPath::comune("03", "020", "020030")),
         shared: shared.iter().map(|(o, f)| (*o, f.to_vec())).collect(),

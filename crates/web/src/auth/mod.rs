@@ -74,6 +74,9 @@ fn resource_id(r: &Resource) -> String {
         | Resource::Protocol { id, .. }
         | Resource::WorkingGroup { id, .. } => id.to_string(),
         Resource::Territory(p) => p.comune.clone().or_else(|| p.province.clone()).unwrap_or_else(|| p.region.clone()),
+        Resource::Case(c) | Resource::CaseField { case: c, .. } | Resource::Referral { case: c, .. } => {
+            c.case_id.to_string()
+        }
         _ => String::new(),
     }
 }

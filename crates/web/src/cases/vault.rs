@@ -130,7 +130,7 @@ pub fn access_of(
     orgs.dedup();
     let shared =
         orgs.into_iter().map(|o| (o, consent::shared_fields(&view, o))).filter(|(_, f)| !f.is_empty()).collect();
-    CaseAccess { owner_org: case.owner_org, territory, shared, glass_users }
+    CaseAccess { case_id: case.id, owner_org: case.owner_org, territory, shared, glass_users }
 }
 
 pub async fn load_on(conn: &mut AnyConnection, t: &Territory, case_id: i64) -> WebResult<Loaded> {
