@@ -153,3 +153,15 @@ loggedInSuite('antitratta', [
   { name: 'antitratta-caso-condiviso', path: '/casi/1', status: 200 },
   { name: 'antitratta-caso-altrui-403', path: '/casi/2', status: 403 },
 ]);
+
+// Break the glass: the form (the coordinator has no access to the NGO's case 2 otherwise) and
+// the review list of the NGO's supervisor.
+loggedInSuite('coordinator', [
+  { name: 'coordinatore-caso-403', path: '/casi/2', status: 403 },
+  { name: 'coordinatore-accesso-straordinario', path: '/casi/2/accesso-straordinario', status: 200 },
+]);
+
+loggedInSuite('supervisor', [
+  { name: 'supervisione-accessi', path: '/casi/accessi', status: 200 },
+  { name: 'supervisione-caso', path: '/casi/1', status: 200 },
+]);

@@ -146,6 +146,11 @@ pub async fn run(
             if let Err(e) = mailing::schedule(&state).await {
                 tracing::error!(error = %e, "census mailing schedule failed");
             }
+            match argine_web::cases::work::schedule_reminders(&state).await {
+                Ok((0, 0)) => {}
+                Ok((reminded, escalated)) => tracing::info!(reminded, escalated, "referral reminders queued"),
+                Err(e) => tracing::error!(error = %e, "referral reminders failed"),
+            }
         }
         match run_once(&state, &mailer, &from).await {
             Ok(true) => continue,

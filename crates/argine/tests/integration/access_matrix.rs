@@ -163,6 +163,14 @@ async fn every_route_every_role_inside_and_outside() {
         shared: vec![],
         glass_users: vec![],
     });
+    let case_field = |field| {
+        let Resource::Case(c) = &case_res else { unreachable!() };
+        Resource::CaseField { case: c.clone(), field }
+    };
+    let no_referral = {
+        let Resource::Case(c) = &case_res else { unreachable!() };
+        Resource::Referral { case: c.clone(), to_org: 0 }
+    };
     tx.commit().await.unwrap();
 
     let target_res = Resource::User { id: target, org_id: target_org, org_jurisdiction: target_org_j.clone() };
@@ -517,6 +525,49 @@ async fn every_route_every_role_inside_and_outside() {
                 case_res.clone(),
                 false,
             ),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/piano"),
+                vec![("kind", "nope")],
+                Action::ViewCaseField,
+                case_field(argine_domain::cases::FieldGroup::Notes),
+                false,
+            ),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/piano/999999/fatto"),
+                vec![],
+                Action::ManageCase,
+                case_res.clone(),
+                false,
+            ),
+            // Only an anti-trafficking body with an accepted referral; the case has none.
+            c(
+                "POST",
+                &format!("/casi/{m_case}/identificazione"),
+                vec![],
+                Action::RespondReferral,
+                no_referral.clone(),
+                false,
+            ),
+            c(
+                "GET",
+                &format!("/casi/{m_case}/accesso-straordinario"),
+                vec![],
+                Action::BreakGlass,
+                case_res.clone(),
+                false,
+            ),
+            c(
+                "POST",
+                &format!("/casi/{m_case}/accesso-straordinario"),
+                vec![("reason", "short")],
+                Action::BreakGlass,
+                case_res.clone(),
+                false,
+            ),
+            c("GET", "/casi/accessi", vec![], Action::ReviewBreakGlass, Resource::Cases, false),
+            c("POST", "/casi/accessi/999999", vec![], Action::ReviewBreakGlass, Resource::Cases, false),
         ]
     };
 

@@ -157,3 +157,127 @@ async fn a_referral_shares_only_what_the_consent_covers() {
     assert_eq!(app.post(&ngo, &format!("{case_url}/consensi/{cid}/revoca"), &[]).await.status(), 303);
     assert_eq!(app.get(&at, &case_url).await.status(), 403);
 }
+
+#[tokio::test]
+async fn plan_formal_identification_break_the_glass_and_reminders() {
+    let app = spawn().await;
+    // Demo case 1: the NGO's, referred with consent (names, residence, assessment) to the
+    // anti-trafficking body, which accepted. Case 2: the NGO's, not shared.
+    let at = app.login_as("antitratta").await;
+    let r = app.post(&at, "/casi/1/identificazione", &[("outcome", "presumed_victim"), ("on", "2999-01-01")]).await;
+    assert_eq!(r.status(), 400, "a date in the future is refused");
+    let today = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date();
+    let t = today.to_string();
+    let r = app.post(&at, "/casi/1/identificazione", &[("outcome", "presumed_victim"), ("on", t.as_str())]).await;
+    assert_eq!(r.status(), 303);
+    let html = app.get(&at, "/casi/1").await.text().await.unwrap();
+    assert!(html.contains("Identificazione formale registrata") && html.contains("id=\"formal-done\""));
+    // Notes are not shared with the body: it cannot add to the plan.
+    let r = app.post(&at, "/casi/1/piano", &[("kind", "followup"), ("text", "Colloquio")]).await;
+    assert_eq!(r.status(), 403);
+
+    // The owner adds a task already overdue.
+    let ngo = app.login_as("operator").await;
+    let yesterday = (today - time::Duration::days(1)).to_string();
+    let r = app
+        .post(
+            &ngo,
+            "/casi/1/piano",
+            &[("kind", "task"), ("text", "Accompagnare in Questura"), ("due_on", yesterday.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = app.get(&ngo, "/casi/1").await.text().await.unwrap();
+    assert!(html.contains("Accompagnare in Questura") && html.contains("scaduto"));
+    // The union cannot record an identification.
+    let union = app.login_as("union").await;
+    let r = app.post(&union, "/casi/1/identificazione", &[("outcome", "presumed_victim"), ("on", t.as_str())]).await;
+    assert_eq!(r.status(), 403);
+
+    // Break the glass: the Prefettura's coordinator has no access to case 2 until it gives a
+    // reason; then reads it (not changes it) for a limited time; the NGO's supervisor reviews.
+    let coord = app.login_as("coordinator").await;
+    assert_eq!(app.get(&coord, "/casi/2").await.status(), 403);
+    assert_eq!(app.get(&coord, "/casi/2/accesso-straordinario").await.status(), 200);
+    let r = app.post(&coord, "/casi/2/accesso-straordinario", &[("reason", "urgente")]).await;
+    assert_eq!(r.status(), 422);
+    let reason = "Segnalazione dei Carabinieri: rischio immediato per la persona";
+    assert_eq!(app.post(&coord, "/casi/2/accesso-straordinario", &[("reason", reason)]).await.status(), 303);
+    let html = app.get(&coord, "/casi/2").await.text().await.unwrap();
+    assert!(html.contains("Demo-Mensah"));
+    assert_eq!(app.post(&coord, "/casi/2/fase", &[("action", "close"), ("reason", "other")]).await.status(), 403);
+    assert_eq!(app.get(&ngo, "/casi/accessi").await.status(), 403, "operators do not review");
+    let sup = app.login_as("supervisor").await;
+    let html = app.get(&sup, "/casi/accessi").await.text().await.unwrap();
+    assert!(html.contains(reason));
+    let grant: String = html.split("/casi/accessi/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_eq!(app.post(&sup, &format!("/casi/accessi/{grant}"), &[("review", "justified")]).await.status(), 303);
+    assert!(!app.get(&sup, "/casi/accessi").await.text().await.unwrap().contains(reason));
+    let log = audit_actions(&app).await;
+    assert!(log.iter().any(|(a, _, _)| a == "case.break_glass"));
+    assert!(log.iter().any(|(a, _, _)| a == "case.break_glass_review"));
+
+    // Reminders the day before the answer is due, escalation once overdue; each once.
+    let body = org_id(&app, "Ente anti-tratta Lombardia").await;
+    sqlx::query("UPDATE organisations SET email = 'antitratta@example.org' WHERE id = $1")
+        .bind(body)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let c2 = argine_storage::cases::case(&mut tx, 2).await.unwrap();
+    let consent = argine_storage::cases::add_consent(
+        &mut tx,
+        &argine_storage::cases::NewConsent {
+            person: c2.person_id,
+            purposes: "referral",
+            fields: "names",
+            recipients: &[body],
+            language: "en",
+            mediator: "",
+            given_on: &t,
+            by: 1,
+        },
+    )
+    .await
+    .unwrap();
+    let tomorrow = (today + time::Duration::days(1)).to_string();
+    let rid = argine_storage::cases::add_referral(
+        &mut tx,
+        &argine_storage::cases::NewReferral {
+            case: 2,
+            from_org: c2.owner_org,
+            to_org: body,
+            service: None,
+            consent,
+            fields: "names",
+            due_on: &tomorrow,
+            by: 1,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mails = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'email'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        n
+    };
+    let before = mails().await;
+    assert_eq!(argine_web::cases::work::schedule_reminders(&app.state).await.unwrap(), (1, 0));
+    assert_eq!(mails().await, before + 1);
+    assert_eq!(argine_web::cases::work::schedule_reminders(&app.state).await.unwrap(), (0, 0));
+    sqlx::query("UPDATE referrals SET due_on = $1 WHERE id = $2")
+        .bind(yesterday.as_str())
+        .bind(rid)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(argine_web::cases::work::schedule_reminders(&app.state).await.unwrap(), (0, 1));
+    // The body has an address; the NGO has none in the demo: one message.
+    assert_eq!(mails().await, before + 2);
+    let html = app.get(&ngo, "/casi/2").await.text().await.unwrap();
+    assert!(html.contains("Invio scaduto senza risposta"));
+}

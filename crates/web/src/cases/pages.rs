@@ -458,6 +458,10 @@ struct DetailPage {
     referrals: Vec<ReferralLine>,
     events: Vec<EventLine>,
     errors: Vec<String>,
+    sees_notes: bool,
+    items: Vec<super::work::ItemLine>,
+    formal: String,
+    can_identify: bool,
     // form choices
     orgs: Vec<(i64, String)>,
     field_groups: Vec<(&'static str, String)>,
@@ -679,6 +683,18 @@ async fn detail_page(
         })
         .collect();
     drop(conn);
+    let sees_notes = view.sees(FieldGroup::Notes);
+    let items = super::work::items(state, &l, sees_notes, &tr, &org).await?;
+    let formal = match (&l.case.formal_outcome, l.case.formal_org, &l.case.formal_on) {
+        (Some(o), Some(by), Some(on)) => format!(
+            "{} · {} · {}",
+            tr.t(&Outcome::from_code(o).unwrap_or(Outcome::Unclear).label_key()),
+            org(by),
+            tr.date(on)
+        ),
+        _ => String::new(),
+    };
+    let can_identify = super::work::may_identify(&l, user.org.id, user.org.org_type) && !l.is_anonymised();
     let stage = Stage::from_code(&l.case.stage).unwrap_or(Stage::Contact);
     let checklist = lists.iter().find(|c| c.code == list_code).or(lists.first()).cloned();
     let mut all_orgs: Vec<(i64, String)> =
@@ -709,6 +725,10 @@ async fn detail_page(
         referrals,
         events,
         errors,
+        sees_notes,
+        items,
+        formal,
+        can_identify,
         orgs: all_orgs,
         field_groups: FieldGroup::ALL.iter().map(|f| (f.code(), tr.t(&f.label_key()))).collect(),
         purposes: Purpose::ALL.iter().map(|p| (p.code(), tr.t(&p.label_key()))).collect(),
