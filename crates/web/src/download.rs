@@ -60,3 +60,33 @@ pub fn attachment(media: &str, filename: &str, bytes: Vec<u8>) -> Response {
     )
         .into_response()
 }
+
+/// Typesets `source` (a typst document that reads everything it shows from `data.json`, see
+/// [`argine_reports::pdf`]) on the blocking pool: a page takes tens of milliseconds of CPU.
+///
+/// # Errors
+/// Internal: the template does not compile or the PDF cannot be written (logged with typst's
+/// diagnostics under `what`).
+pub async fn typeset(
+    pdf: &argine_reports::pdf::Pdf,
+    source: &'static str,
+    data: &serde_json::Value,
+    what: &'static str,
+) -> WebResult<Vec<u8>> {
+    let json = serde_json::to_vec(data).map_err(|e| WebError::Internal(e.into()))?;
+    let pdf = pdf.clone();
+    tokio::task::spawn_blocking(move || pdf.render(source, &[("data.json", json.as_slice())]))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+        .map_err(|e| {
+            tracing::error!(error = %e, what, "PDF failed");
+            WebError::Internal(anyhow::anyhow!("PDF ({what}): {e}"))
+        })
+}
+
+/// A PDF as a file to save, not kept in any cache.
+pub fn pdf(filename: &str, bytes: Vec<u8>) -> Response {
+    let mut res = attachment("application/pdf", filename, bytes);
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    res
+}

@@ -172,7 +172,8 @@ pub fn router(state: AppState) -> Router {
         .route("/territori/priorita.csv", get(priority::pages::ranking_csv))
         .route("/territori/priorita.xlsx", get(priority::pages::ranking_xlsx))
         .route("/territori/ripartizione", get(priority::pages::allocation))
-        .route("/territori/ripartizione.xlsx", get(priority::pages::allocation_xlsx));
+        .route("/territori/ripartizione.xlsx", get(priority::pages::allocation_xlsx))
+        .route("/territori/ripartizione.pdf", get(priority::pages::allocation_pdf));
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/settlements", get(settlements::api_list))

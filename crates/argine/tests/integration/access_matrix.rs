@@ -478,6 +478,14 @@ async fn every_route_every_role_inside_and_outside() {
             ),
             c(
                 "GET",
+                "/territori/ripartizione.pdf?campaign=999999",
+                vec![],
+                Action::ViewCensus,
+                Resource::Census,
+                false,
+            ),
+            c(
+                "GET",
                 "/api/v1/territories/indicators?campaign=999999",
                 vec![],
                 Action::ViewCensus,

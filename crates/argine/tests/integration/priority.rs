@@ -156,3 +156,124 @@ async fn priority_pages_exports_and_api_on_the_synthetic_census() {
     assert_eq!(app.get(&viewer, &format!("/territori/priorita?campaign={id}")).await.status(), 403);
     assert_eq!(app.get(&viewer, &format!("/territori/ripartizione.xlsx?campaign={id}")).await.status(), 403);
 }
+
+/// Whole euro as the PDF writes them (`1.234.567`, `+12`, `-3`).
+fn pdf_euro(s: &str) -> i64 {
+    s.replace(['.', '+'], "").replace('−', "-").parse().unwrap_or_else(|_| panic!("not euro: {s:?}"))
+}
+
+/// The lines of a `pdftotext -layout` dump that are table rows of a Comune (the first word is a
+/// six-digit ISTAT code) or total rows, each as its last `n` words.
+fn pdf_rows(text: &str, first: &str, n: usize) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| {
+            w.first().is_some_and(|f| {
+                *f == first || (first.is_empty() && f.len() == 6 && f.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .map(|w| w[w.len().saturating_sub(n)..].iter().map(|x| (*x).to_owned()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_split_as_pdf_states_the_figures_of_the_xlsx_and_the_hand_computed_ones() {
+    use calamine::Reader as _;
+    let app = spawn().await;
+    let id = argine::demo::seed_synthetic_census(&app.state).await.unwrap().campaign_id;
+    let sec = app.login_as("secretariat").await;
+
+    // Manfredonia and San Severo. A: the decree's shape; B: €10,000,001 with €1,000,000 each,
+    // the rest by presences alone, which the test computes by hand below.
+    let q = format!(
+        "campaign={id}&comuni=071029+071051&a.fund=10.000.001&a.fixed=1.000.000&a.indicator=presenze\
+         &a.age7=1,2&a.age21=1,5&a.init=1,1&b.fund=10000001&b.fixed=1000000&b.indicator=presenze&b.age7=1&b.age21=1&b.init=1"
+    );
+    let r = app.get(&sec, &format!("/territori/ripartizione.pdf?{q}")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(&format!("ripartizione-{id}.pdf")));
+    let pdf = r.bytes().await.unwrap().to_vec();
+    let page = app.get(&sec, &format!("/territori/ripartizione?{q}")).await.text().await.unwrap();
+    assert!(page.contains("/territori/ripartizione.pdf?"), "the page links the PDF");
+
+    // The XLSX of the same choice: per Comune, A fixed, variable, total (columns 4-6) and B's (9-11).
+    let r = app.get(&sec, &format!("/territori/ripartizione.xlsx?{q}")).await;
+    let xlsx = r.bytes().await.unwrap().to_vec();
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet: Vec<Vec<String>> =
+        wb.worksheet_range("Ripartizione").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(sheet.len(), 4, "header, two Comuni, total");
+    let xlsx_of = |row: usize, from: usize| -> Vec<i64> {
+        sheet[row][from..from + 3].iter().map(|c| c.parse::<i64>().unwrap()).collect()
+    };
+
+    // B by hand from the presences the API reports: 8,000,001 split in proportion, floors, the
+    // euro left to the larger remainder.
+    let http = reqwest::Client::new();
+    let v: serde_json::Value = http
+        .get(format!("{}/api/v1/territories/indicators?campaign={id}&level=comune", app.url))
+        .bearer_auth(&app.creds.api_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let presences = |code: &str| -> i128 {
+        let t = v["territories"].as_array().unwrap().iter().find(|t| t["code"] == code).unwrap();
+        t["indicators"]["presenze"].as_f64().unwrap() as i128
+    };
+    let (p1, p2) = (presences("071029"), presences("071051"));
+    assert!(p1 > 0 && p2 > 0 && p1 != p2);
+    let pool: i128 = 8_000_001;
+    let (f1, f2) = (pool * p1 / (p1 + p2), pool * p2 / (p1 + p2));
+    let (r1, r2) = (pool * p1 % (p1 + p2), pool * p2 % (p1 + p2));
+    let left = pool - f1 - f2;
+    assert!(left <= 1);
+    let (v1, v2) = if left == 0 {
+        (f1, f2)
+    } else if r1 > r2 || (r1 == r2 && p1 > p2) {
+        (f1 + 1, f2)
+    } else {
+        (f1, f2 + 1)
+    };
+    let b_hand = [vec![1_000_000, v1 as i64, 1_000_000 + v1 as i64], vec![1_000_000, v2 as i64, 1_000_000 + v2 as i64]];
+    assert_eq!([xlsx_of(1, 9), xlsx_of(2, 9)], b_hand, "the XLSX is the hand-computed split");
+
+    let Some(text) = pdf_text(&app, &pdf) else { return };
+    assert!(text.contains("Ripartizione del fondo tra i Comuni"), "{text}");
+    for words in ["Scenario A", "Scenario B", "Confronto tra gli scenari", "Manfredonia", "San Severo"] {
+        assert!(text.contains(words), "{words} in:\n{text}");
+    }
+    // The formula of each scenario: fund, fixed share, indicator, factors.
+    assert!(text.contains("10.000.001") && text.contains("1.000.000") && text.contains("8.000.001"), "{text}");
+    assert!(text.contains("Lavoratori stranieri dichiarati"), "the indicator: {text}");
+    assert!(text.contains("1,20") && text.contains("1,50") && text.contains("1,10"), "the factors: {text}");
+
+    // Six rows of Comuni: A's two, B's two, the comparison's two; three total rows.
+    let comuni = pdf_rows(&text, "", 3);
+    assert_eq!(comuni.len(), 6, "{text}");
+    let euros = |w: &[String]| w.iter().map(|x| pdf_euro(x)).collect::<Vec<i64>>();
+    assert_eq!([euros(&comuni[0]), euros(&comuni[1])], [xlsx_of(1, 4), xlsx_of(2, 4)], "A as in the XLSX");
+    assert_eq!([euros(&comuni[2]), euros(&comuni[3])], b_hand, "B as computed by hand");
+    for (k, row) in [(1, &comuni[4]), (2, &comuni[5])] {
+        let (a, b) = (xlsx_of(k, 4)[2], xlsx_of(k, 9)[2]);
+        assert_eq!(euros(row), [a, b, b - a], "the comparison of row {k}");
+    }
+    let totals = pdf_rows(&text, "Totale", 3);
+    assert_eq!(totals.len(), 3, "{text}");
+    assert_eq!(euros(&totals[0]), [2_000_000, 8_000_001, 10_000_001]);
+    assert_eq!(euros(&totals[1]), [2_000_000, 8_000_001, 10_000_001]);
+    assert_eq!(euros(&totals[2]), [10_000_001, 10_000_001, 0]);
+
+    // Errors are said on the page, with the form as typed, not typeset; a reader without census
+    // permission gets nothing.
+    let r =
+        app.get(&sec, &format!("/territori/ripartizione.pdf?campaign={id}&comuni=071029&a.fund=1&a.fixed=600")).await;
+    assert_eq!(r.status(), 422);
+    let why = r.text().await.unwrap();
+    assert!(why.contains("è minore della somma delle quote fisse") && why.contains("value=\"600\""), "{why}");
+    let operator = app.login_as("operator").await;
+    assert_eq!(app.get(&operator, &format!("/territori/ripartizione.pdf?{q}")).await.status(), 403);
+}

@@ -357,13 +357,5 @@ pub async fn minutes_pdf(
 
 /// Typesets the minutes off the async threads (a page takes tens of milliseconds of CPU).
 pub async fn render_pdf(state: &AppState, data: &serde_json::Value) -> WebResult<Vec<u8>> {
-    let json = serde_json::to_vec(data).map_err(|e| WebError::Internal(e.into()))?;
-    let pdf = state.pdf.clone();
-    tokio::task::spawn_blocking(move || pdf.render(MINUTES_TYP, &[("data.json", json.as_slice())]))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "minutes PDF failed");
-            WebError::Internal(anyhow::anyhow!("PDF: {e}"))
-        })
+    crate::download::typeset(&state.pdf, MINUTES_TYP, data, "minutes").await
 }

@@ -546,6 +546,11 @@ pub async fn allocation(
     let tr = Tr::new(ctx.lang);
     let query = q.unwrap_or_default();
     let s = split(&state, &tr, &query).await?;
+    allocation_page(&state, &ctx, &user, s)
+}
+
+/// The page of a split: the form as typed, the errors (422) or both scenarios side by side.
+fn allocation_page(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, s: Split) -> WebResult<Response> {
     let selected = s.campaign.as_ref().map_or(0, |c| c.id);
     let (rows, totals) = match &s.result {
         Some((a, b)) => (alloc_rows(a, b), vec![int(a.total()), int(b.total()), signed(b.total() - a.total())]),
@@ -553,7 +558,7 @@ pub async fn allocation(
     };
     let status = if s.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut res = render(AllocationPage {
-        chrome: Chrome::for_user(&state, &ctx, &user),
+        chrome: Chrome::for_user(state, ctx, user),
         campaigns: campaign_choices(&s.all, selected),
         query: alloc_query(selected, &s.comuni, &s.forms),
         comuni: s.comuni,
@@ -650,4 +655,133 @@ pub async fn allocation_xlsx(
     ]);
     let stem = format!("ripartizione-{}", s.campaign.map_or(0, |c| c.id));
     crate::download::table(TableFormat::Xlsx, &stem, &tr.t("allocation-sheet"), rows)
+}
+
+/// The typst template of the split as PDF; every text and figure comes from `data.json`.
+const ALLOCATION_TYP: &str = include_str!("../../templates/pdf/allocation.typ");
+
+/// One scenario of the PDF: its formula and its table of shares with the total row.
+fn scenario_data(tr: &Tr, form: &ScenarioForm, scenario: &Scenario, a: &Allocation) -> serde_json::Value {
+    let fixed_total: i64 = a.shares.iter().map(|s| s.fixed).sum();
+    let indicator = tr.t(&format!("priority-ind-{}", scenario.indicator.code()));
+    let parameters = vec![
+        (tr.t("allocation-fund"), int(a.formula.fund)),
+        (tr.t("allocation-fixed-share"), int(a.formula.fixed)),
+        (tr.t("allocation-pdf-comuni"), int(a.shares.len() as i64)),
+        (tr.t("allocation-pdf-fixed-total"), int(fixed_total)),
+        (tr.t("allocation-pdf-variable-pool"), int(a.variable_pool)),
+        (tr.t("allocation-indicator"), indicator),
+        (tr.t("allocation-age7"), decimal(scenario.age_7, 2)),
+        (tr.t("allocation-age21"), decimal(scenario.age_21, 2)),
+        (tr.t("allocation-initiatives"), decimal(scenario.initiatives, 2)),
+        (tr.t("allocation-pdf-formula"), tr.t("allocation-pdf-formula-text")),
+    ];
+    let rows: Vec<serde_json::Value> = a
+        .shares
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "code": s.code,
+                "name": s.name,
+                "indicator": decimal(s.indicator, 0),
+                "factor": decimal(s.factor, 4),
+                "fixed": int(s.fixed),
+                "variable": int(s.variable),
+                "total": int(s.total),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "title": form.title,
+        "parameters": parameters.into_iter().map(|(k, v)| [k, v]).collect::<Vec<_>>(),
+        "rows": rows,
+        "total": {
+            "name": tr.t("allocation-total"),
+            "fixed": int(fixed_total),
+            "variable": int(a.variable_pool),
+            "total": int(a.total()),
+        },
+    })
+}
+
+/// What the PDF of a split shows: the choice, each scenario, the two side by side.
+fn allocation_data(
+    state: &AppState,
+    tr: &Tr,
+    s: &Split,
+    a: &Allocation,
+    b: &Allocation,
+) -> WebResult<serde_json::Value> {
+    let mut scenarios = Vec::new();
+    for (form, split) in s.forms.iter().zip([a, b]) {
+        // The split exists, so the form parsed; parsing again gives its indicator and factors.
+        let scenario = parse_scenario(form)
+            .map_err(|ids| crate::error::WebError::Internal(anyhow::anyhow!("scenario no longer parses: {ids:?}")))?;
+        scenarios.push(scenario_data(tr, form, &scenario, split));
+    }
+    let comparison: Vec<serde_json::Value> = compare(a, b)
+        .into_iter()
+        .map(|d| {
+            serde_json::json!({
+                "code": d.code, "name": d.name, "a": int(d.a), "b": int(d.b), "difference": signed(d.difference),
+            })
+        })
+        .collect();
+    let campaign = s.campaign.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    Ok(serde_json::json!({
+        "lang": tr.lang(),
+        "title": tr.t("allocation-pdf-title"),
+        "author": state.config.instance_name,
+        "footer": format!("argine · {} · {}", state.config.instance_name, tr.t("allocation-pdf-footer")),
+        "facts": [
+            [tr.t("allocation-pdf-campaign"), campaign],
+            [tr.t("allocation-pdf-comuni"), int(a.shares.len() as i64)],
+        ],
+        "note": tr.t("allocation-pdf-rounding"),
+        "labels": {
+            "code": tr.t("priority-code"),
+            "comune": tr.t("allocation-pdf-comune"),
+            "indicator": tr.t("allocation-indicator"),
+            "factor": tr.t("allocation-pdf-correction"),
+            "fixed": tr.t("allocation-pdf-fixed"),
+            "variable": tr.t("allocation-pdf-variable"),
+            "total": tr.t("allocation-pdf-total"),
+            "difference": tr.t("allocation-pdf-difference"),
+            "comparison": tr.t("allocation-pdf-comparison"),
+        },
+        "scenarios": scenarios,
+        "comparison": {
+            "a": format!("{} (€)", s.forms[0].title),
+            "b": format!("{} (€)", s.forms[1].title),
+            "rows": comparison,
+            "total": {
+                "name": tr.t("allocation-total"),
+                "a": int(a.total()),
+                "b": int(b.total()),
+                "difference": signed(b.total() - a.total()),
+            },
+        },
+    }))
+}
+
+/// `/territori/ripartizione.pdf?…`: the split of the page's query as a PDF document; when it
+/// cannot be made, the page with its errors (422).
+pub async fn allocation_pdf(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    RawQuery(q): RawQuery,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ViewCensus, &Resource::Census).await?;
+    let tr = Tr::new(ctx.lang);
+    let s = split(&state, &tr, &q.unwrap_or_default()).await?;
+    let Some((a, b)) = &s.result else {
+        // Nothing to typeset: the page says what is wrong, with the form as typed.
+        let mut res = allocation_page(&state, &ctx, &user, s)?;
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    };
+    let data = allocation_data(&state, &tr, &s, a, b)?;
+    let bytes = crate::download::typeset(&state.pdf, ALLOCATION_TYP, &data, "allocation").await?;
+    Ok(crate::download::pdf(&format!("ripartizione-{}.pdf", s.campaign.as_ref().map_or(0, |c| c.id)), bytes))
 }
