@@ -103,10 +103,12 @@ loggedInSuite('secretariat', [
   { name: 'segreteria-dati-comune', path: '/censimento/campagne/1/comuni/1/dati', status: 200 },
   // Reports: the campaign's builds with the form, the demo's final report (build 1) with its
   // files, the report read as a web page, the templates and the editor with its reference.
-  // The settlement registry: the list, the map, a settlement's record with the visit form.
+  // The settlement registry: the list, the map, a settlement's record with the visit, status
+  // and position forms, the form of a settlement added by hand.
   { name: 'segreteria-insediamenti', path: '/insediamenti', status: 200 },
   { name: 'segreteria-insediamenti-mappa', path: '/insediamenti/mappa', status: 200 },
   { name: 'segreteria-insediamento', path: '/insediamenti/1', status: 200 },
+  { name: 'segreteria-insediamento-nuovo', path: '/insediamenti/nuovo', status: 200 },
   { name: 'segreteria-rapporti', path: '/rapporti', status: 200 },
   { name: 'segreteria-rapporti-campagna', path: '/censimento/campagne/1/rapporti', status: 200 },
   { name: 'segreteria-rapporto', path: '/rapporti/1', status: 200 },

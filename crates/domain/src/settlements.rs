@@ -355,6 +355,156 @@ pub fn check_observation(
     if errors.is_empty() { Ok((people, distance)) } else { Err(errors) }
 }
 
+/// The state of a settlement (message ids `settlement-status-<code>`; stored as the code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// People live there (or the structure is open).
+    Active,
+    /// Cleared by the authorities (sgomberato).
+    Cleared,
+    /// Its people were moved to other housing (ricollocato).
+    Relocated,
+    /// No longer used (a structure closed, a place abandoned).
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Self; 4] = [Self::Active, Self::Cleared, Self::Relocated, Self::Closed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Cleared => "cleared",
+            Self::Relocated => "relocated",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// The key by which a later import or census wave finds a settlement added by hand or imported:
+/// `<comune>:<kind>:<normalised name>:1` (the first of that name in the Comune).
+pub fn match_key(comune: &str, kind: Kind, name: &str) -> String {
+    format!("{comune}:{}:{}:1", kind.code(), normalise(name))
+}
+
+/// Longest name and owner typed by hand.
+pub const MAX_NAME: usize = 200;
+
+/// Why a settlement typed by hand is refused (message ids `settlement-error-<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SettlementError {
+    #[error("the name is missing or longer than 200 characters")]
+    Name,
+    #[error("unknown type of settlement")]
+    Type,
+    #[error("the year is not a year from 1950 to this one")]
+    Year,
+    #[error("the owner is longer than 200 characters")]
+    Owner,
+    #[error("the position is not a valid longitude and latitude in Italy")]
+    Position,
+    #[error("unknown status")]
+    Status,
+}
+
+impl SettlementError {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Year => "year",
+            Self::Owner => "owner",
+            Self::Position => "position",
+            Self::Status => "status",
+        }
+    }
+}
+
+/// The typed fields of a settlement added by hand (its Comune is resolved by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct SettlementForm<'a> {
+    pub name: &'a str,
+    pub settlement_type: &'a str,
+    pub year_formed: &'a str,
+    pub owner: &'a str,
+    pub status: &'a str,
+    pub lon: &'a str,
+    pub lat: &'a str,
+}
+
+/// A settlement typed by hand, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSettlement {
+    pub kind: Kind,
+    pub settlement_type: &'static str,
+    pub name: String,
+    pub year_formed: Option<i64>,
+    pub owner: String,
+    pub status: Status,
+    pub point: Option<(f64, f64)>,
+}
+
+/// Checks a settlement typed by hand against `this_year`; every problem is returned.
+pub fn check_settlement(f: &SettlementForm<'_>, this_year: i64) -> Result<NewSettlement, Vec<SettlementError>> {
+    let mut errors = Vec::new();
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        errors.push(SettlementError::Name);
+    }
+    let settlement_type = TYPES.iter().map(|(c, _)| *c).find(|c| *c == f.settlement_type);
+    if settlement_type.is_none() {
+        errors.push(SettlementError::Type);
+    }
+    let year_formed = match f.year_formed.trim() {
+        "" => None,
+        y => match y.parse::<i64>() {
+            Ok(n) if (1950..=this_year).contains(&n) => Some(n),
+            _ => {
+                errors.push(SettlementError::Year);
+                None
+            }
+        },
+    };
+    let owner = f.owner.trim();
+    if owner.chars().count() > MAX_NAME {
+        errors.push(SettlementError::Owner);
+    }
+    let status = match f.status {
+        "" => Some(Status::Active),
+        s => Status::parse(s),
+    };
+    if status.is_none() {
+        errors.push(SettlementError::Status);
+    }
+    let point = parse_position(f.lon, f.lat).unwrap_or_else(|_| {
+        errors.push(SettlementError::Position);
+        None
+    });
+    match (settlement_type, status) {
+        (Some(t), Some(status)) if errors.is_empty() => Ok(NewSettlement {
+            kind: kind_of(t).unwrap_or(Kind::Informal),
+            settlement_type: t,
+            name: name.to_owned(),
+            year_formed,
+            owner: owner.to_owned(),
+            status,
+            point,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Where a point set by hand comes from: `gps` when the device gave it, else `mappa` (typed or
+/// placed by hand).
+pub fn hand_position_source(origin: &str) -> &'static str {
+    if origin == "gps" { "gps" } else { "mappa" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,6 +572,53 @@ mod tests {
         assert_eq!(s[7], Some(1000.0));
         assert_eq!(s[0], Some(200.0));
         assert_eq!(s[2], None);
+    }
+
+    #[test]
+    fn a_settlement_typed_by_hand_is_checked() {
+        let ok = SettlementForm {
+            name: "  Pista di Borgo Mezzanone ",
+            settlement_type: "baracche",
+            year_formed: "2009",
+            lon: "15,8427",
+            lat: "41.4632",
+            ..Default::default()
+        };
+        let s = check_settlement(&ok, 2026).unwrap();
+        assert_eq!(
+            (s.kind, s.settlement_type, s.name.as_str()),
+            (Kind::Informal, "baracche", "Pista di Borgo Mezzanone")
+        );
+        assert_eq!((s.year_formed, s.status, s.point), (Some(2009), Status::Active, Some((15.8427, 41.4632))));
+        let cas = SettlementForm { name: "CAS", settlement_type: "cas", ..Default::default() };
+        assert_eq!(check_settlement(&cas, 2026).map(|s| (s.kind, s.point)), Ok((Kind::Formal, None)));
+        let bad = SettlementForm {
+            name: " ",
+            settlement_type: "castello",
+            year_formed: "2030",
+            owner: &"x".repeat(201),
+            status: "demolished",
+            lon: "2.35",
+            lat: "48.85",
+        };
+        assert_eq!(
+            check_settlement(&bad, 2026).unwrap_err(),
+            [
+                SettlementError::Name,
+                SettlementError::Type,
+                SettlementError::Year,
+                SettlementError::Owner,
+                SettlementError::Status,
+                SettlementError::Position
+            ]
+        );
+        assert_eq!(match_key("071029", Kind::Informal, "Borgo  MEZZANONE"), "071029:informal:borgo mezzanone:1");
+        assert_eq!(Status::ALL.map(|s| Status::parse(s.code())), Status::ALL.map(Some));
+        assert_eq!(Status::parse("sgomberato"), None);
+        assert_eq!(
+            (hand_position_source("gps"), hand_position_source(""), hand_position_source("x")),
+            ("gps", "mappa", "mappa")
+        );
     }
 
     #[test]
@@ -641,7 +838,7 @@ pub mod import {
                     line: *line,
                     kind,
                     settlement_type: settlement_type.to_owned(),
-                    match_key: format!("{code}:{}:{}:1", kind.code(), normalise(&name)),
+                    match_key: super::match_key(&code, kind, &name),
                     name,
                     comune: code,
                     point,

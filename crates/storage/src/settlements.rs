@@ -93,13 +93,33 @@ pub async fn list(conn: &mut AnyConnection, kind: Option<&str>) -> Result<Vec<Se
     })
 }
 
+/// The `updated_at` of a change by hand: now, or one second after the newest change of the
+/// registry if that is not earlier, so that [`fingerprint`] (which reads the newest
+/// `updated_at`) sees two changes made within the same second, in any process.
+const TOUCH: &str = "CASE WHEN (SELECT COALESCE(MAX(updated_at), 0) FROM settlements) >= $1
+    THEN (SELECT COALESCE(MAX(updated_at), 0) FROM settlements) + 1 ELSE $1 END";
+
 /// Moves a settlement's point (a position taken on site or placed on the map).
 pub async fn set_position(conn: &mut AnyConnection, id: i64, point: (f64, f64), source: &str) -> Result<()> {
-    sqlx::query("UPDATE settlements SET lon = $1, lat = $2, position_source = $3, updated_at = $4 WHERE id = $5")
-        .bind(point.0)
-        .bind(point.1)
-        .bind(source)
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE settlements SET lon = $2, lat = $3, position_source = $4, updated_at = {TOUCH} WHERE id = $5"
+    )))
+    .bind(now())
+    .bind(point.0)
+    .bind(point.1)
+    .bind(source)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a settlement's status (`active`, `cleared`, `relocated`, `closed`: the codes of
+/// `argine_domain::settlements::Status`).
+pub async fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE settlements SET status = $2, updated_at = {TOUCH} WHERE id = $3")))
         .bind(now())
+        .bind(status)
         .bind(id)
         .execute(&mut *conn)
         .await?;

@@ -1715,6 +1715,18 @@ async fn settlements_are_matched_across_census_waves_and_keep_their_observations
             assert_eq!(latest.iter().find(|o| o.settlement_id == borgo.id).unwrap().people, Some(5000));
             let b = settlements::get(&mut conn, borgo.id).await.unwrap();
             assert_eq!((b.lon, b.lat, b.position_source.as_str()), (Some(15.84), Some(41.46), "gps"));
+            // Changes by hand in the same second are each seen by the fingerprint: a status,
+            // then a point moved, then the status again.
+            let mut seen = vec![after];
+            settlements::set_status(&mut conn, borgo.id, "cleared").await.unwrap();
+            seen.push(settlements::fingerprint(&mut conn).await.unwrap());
+            settlements::set_position(&mut conn, borgo.id, (15.85, 41.47), "mappa").await.unwrap();
+            seen.push(settlements::fingerprint(&mut conn).await.unwrap());
+            settlements::set_status(&mut conn, borgo.id, "relocated").await.unwrap();
+            seen.push(settlements::fingerprint(&mut conn).await.unwrap());
+            assert!(seen.windows(2).all(|w| w[0] != w[1]), "every change changes the fingerprint: {seen:?}");
+            let b = settlements::get(&mut conn, borgo.id).await.unwrap();
+            assert_eq!((b.status.as_str(), b.lon, b.position_source.as_str()), ("relocated", Some(15.85), "mappa"));
         }
     })
     .await;

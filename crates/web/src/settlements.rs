@@ -1,7 +1,9 @@
 //! The settlement registry pages: the list with its totals and filters, the map layer
 //! (GeoJSON), a settlement's record with its observations over time and seasonality, the
-//! phone-friendly field observation (with the device's position), feeding the registry from a
-//! census campaign, and the API summary.
+//! phone-friendly field observation (with the device's position), a settlement added by hand,
+//! its status changed and its point moved from the record page, feeding the registry from a
+//! census campaign, and the API summary. Every write needs `ManageSettlements` on the
+//! settlement's Comune and is audited.
 //!
 //! Who sees what: `ViewSettlements` on the settlement's Comune shows it; the exact point of an
 //! informal settlement needs `ViewSettlementLocations` too — without it every page, the map
@@ -377,6 +379,20 @@ struct DetailPage {
     sources: Vec<(&'static str, String)>,
     services: Vec<(&'static str, String, bool)>,
     risks: Vec<(&'static str, String, bool)>,
+    /// The status form: every status with its label, the current (or typed) one selected.
+    statuses: Vec<(&'static str, String, bool)>,
+    status_errors: Vec<String>,
+    /// The position form: latitude and longitude (the current exact point, or what was typed).
+    move_lat: String,
+    move_lon: String,
+    move_errors: Vec<String>,
+}
+
+/// A form of the record page sent back with what was typed and what is wrong.
+pub enum Retry {
+    Observation(ObservationTyped, Vec<String>),
+    Status(String, Vec<String>),
+    Position { lat: String, lon: String, errors: Vec<String> },
 }
 
 /// What was typed in the observation form, shown back after an error.
@@ -407,8 +423,7 @@ async fn detail_page(
     ctx: &RequestCtx,
     user: &CurrentUser,
     id: i64,
-    form: Option<ObservationTyped>,
-    errors: Vec<String>,
+    retry: Option<Retry>,
 ) -> WebResult<Response> {
     let tr = Tr::new(ctx.lang);
     let t = state.territory();
@@ -457,6 +472,18 @@ async fn detail_page(
             note: o.note.clone(),
         })
         .collect();
+    let (mut form, mut errors) = (None, Vec::new());
+    let (mut status_typed, mut status_errors) = (s.status.clone(), Vec::new());
+    let (mut move_lat, mut move_lon, mut move_errors) = match r.position {
+        Position::Exact { lon, lat } => (lat.to_string(), lon.to_string(), Vec::new()),
+        _ => (String::new(), String::new(), Vec::new()),
+    };
+    match retry {
+        Some(Retry::Observation(typed, e)) => (form, errors) = (Some(typed), e),
+        Some(Retry::Status(typed, e)) => (status_typed, status_errors) = (typed, e),
+        Some(Retry::Position { lat, lon, errors: e }) => (move_lat, move_lon, move_errors) = (lat, lon, e),
+        None => {}
+    }
     let form = form.unwrap_or_else(|| ObservationTyped {
         observed_on: today(),
         source: "visita".into(),
@@ -485,6 +512,14 @@ async fn detail_page(
             .iter()
             .map(|c| (*c, tr.t(&format!("settlement-risk-{c}")), form.risks.iter().any(|x| x == c)))
             .collect(),
+        statuses: domain::Status::ALL
+            .iter()
+            .map(|x| (x.code(), tr.t(&format!("settlement-status-{}", x.code())), x.code() == status_typed))
+            .collect(),
+        status_errors,
+        move_lat,
+        move_lon,
+        move_errors,
         form,
         errors,
         today: today(),
@@ -498,7 +533,7 @@ pub async fn detail(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    detail_page(&state, &ctx, &user, id, None, Vec::new()).await
+    detail_page(&state, &ctx, &user, id, None).await
 }
 
 /// A field observation: checked, stored with the device's position if given (which then
@@ -550,7 +585,7 @@ pub async fn observe(
             if let Err(e) = p {
                 errors.push(tr.t(&format!("settlement-error-{}", e.code())));
             }
-            let mut res = detail_page(&state, &ctx, &user, id, Some(typed), errors).await?;
+            let mut res = detail_page(&state, &ctx, &user, id, Some(Retry::Observation(typed, errors))).await?;
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(res);
         }
@@ -1024,4 +1059,298 @@ async fn export(
         .await?;
     }
     crate::download::table(format, "insediamenti", "insediamenti", rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes by hand: a new settlement, its status, its point
+
+/// What was typed in the form of a new settlement, shown back after an error.
+#[derive(Default, Clone)]
+pub struct SettlementTyped {
+    pub name: String,
+    pub settlement_type: String,
+    pub comune: String,
+    pub year_formed: String,
+    pub owner: String,
+    pub status: String,
+    pub lat: String,
+    pub lon: String,
+    pub origin: String,
+}
+
+/// A choice of a select: code, label, whether it is selected.
+type Choice = (&'static str, String, bool);
+
+#[derive(Template)]
+#[template(path = "settlements/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: SettlementTyped,
+    errors: Vec<String>,
+    /// The types grouped by kind: the kind's label and its types.
+    types: Vec<(String, Vec<Choice>)>,
+    statuses: Vec<Choice>,
+}
+
+fn new_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    form: SettlementTyped,
+    errors: Vec<String>,
+) -> WebResult<Response> {
+    let tr = Tr::new(ctx.lang);
+    let types = [Kind::Informal, Kind::Formal]
+        .iter()
+        .map(|k| {
+            let of_kind = domain::TYPES
+                .iter()
+                .filter(|(_, kind)| kind == k)
+                .map(|(c, _)| (*c, tr.t(&format!("settlement-type-{c}")), form.settlement_type == *c))
+                .collect();
+            (tr.t(&format!("settlement-kind-{}", k.code())), of_kind)
+        })
+        .collect();
+    let status = if form.status.is_empty() { "active" } else { form.status.as_str() };
+    let statuses = domain::Status::ALL
+        .iter()
+        .map(|x| (x.code(), tr.t(&format!("settlement-status-{}", x.code())), x.code() == status))
+        .collect();
+    let failed = !errors.is_empty();
+    let mut res = render(NewPage { chrome: Chrome::for_user(state, ctx, user), form, errors, types, statuses })?;
+    if failed {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    /// A Comune to start from (ISTAT code), e.g. from a Comune's page.
+    comune: String,
+}
+
+/// `GET /insediamenti/nuovo`: the form of a settlement added by hand (built for phones).
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &Resource::Settlements).await?;
+    let form = SettlementTyped { comune: q.comune.trim().chars().take(100).collect(), ..Default::default() };
+    new_page(&state, &ctx, &user, form, Vec::new())
+}
+
+/// The Comune a user typed: an ISTAT or Belfiore code (a former one leads to the current
+/// Comune) or a current Comune's exact name (accents and case do not count); the message of
+/// what is wrong otherwise.
+fn typed_comune<'a>(tr: &Tr, t: &'a Territory, typed: &str) -> Result<&'a argine_storage::territory::Comune, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(tr.t("settlement-error-comune-missing"));
+    }
+    if let Some(r) = t.resolve(typed) {
+        return Ok(r.current);
+    }
+    let wanted = argine_domain::territory::search::normalise(typed);
+    let mut exact: Vec<&argine_storage::territory::Comune> = t
+        .search(typed, 20)
+        .into_iter()
+        .map(|(c, _)| c)
+        .filter(|c| argine_domain::territory::search::normalise(&c.name) == wanted)
+        .collect();
+    exact.dedup_by_key(|c| c.id);
+    match exact.as_slice() {
+        [one] => Ok(one),
+        [] => Err(tr.t1("settlement-error-comune", "typed", typed)),
+        many => Err(tr.t1(
+            "settlement-error-comune-ambiguous",
+            "options",
+            many.iter().map(|c| format!("{} ({}) {}", c.name, c.sigla, c.istat)).collect::<Vec<_>>().join(", "),
+        )),
+    }
+}
+
+/// `POST /insediamenti/nuovo`: a settlement added by hand — checked (every problem said in the
+/// reader's language, with what was typed kept), within the Comuni the user may manage, not a
+/// second one of the same name in the same Comune; created and audited in one transaction.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageSettlements, &Resource::Settlements).await?;
+    let tr = Tr::new(ctx.lang);
+    let t = state.territory();
+    let f = pairs(&body);
+    let typed = SettlementTyped {
+        name: field(&f, "name"),
+        settlement_type: field(&f, "settlement_type"),
+        comune: field(&f, "comune"),
+        year_formed: field(&f, "year_formed"),
+        owner: field(&f, "owner"),
+        status: field(&f, "status"),
+        lat: field(&f, "lat"),
+        lon: field(&f, "lon"),
+        origin: field(&f, "origin"),
+    };
+    let checked = domain::check_settlement(
+        &domain::SettlementForm {
+            name: &typed.name,
+            settlement_type: &typed.settlement_type,
+            year_formed: &typed.year_formed,
+            owner: &typed.owner,
+            status: &typed.status,
+            lon: &typed.lon,
+            lat: &typed.lat,
+        },
+        this_year(),
+    );
+    let mut errors: Vec<String> = match &checked {
+        Ok(_) => Vec::new(),
+        Err(e) => e.iter().map(|e| tr.t(&format!("settlement-error-{}", e.code()))).collect(),
+    };
+    let comune = match typed_comune(&tr, &t, &typed.comune) {
+        Ok(c) if can(&user.actor, Action::ManageSettlements, &t, &c.istat) => Some(c),
+        Ok(c) => {
+            errors.push(tr.t1("settlement-error-outside", "comune", &c.name));
+            None
+        }
+        Err(message) => {
+            errors.push(message);
+            None
+        }
+    };
+    let (Ok(new), Some(comune), true) = (checked, comune, errors.is_empty()) else {
+        return new_page(&state, &ctx, &user, typed, errors);
+    };
+    let key = domain::match_key(&comune.istat, new.kind, &new.name);
+    let mut tx = state.db.begin().await?;
+    if let Some(existing) = store::by_match_key(&mut tx, &key).await? {
+        drop(tx);
+        let message = tr.args(
+            "settlement-error-duplicate",
+            &[("name", existing.name.clone()), ("comune", comune.name.clone()), ("id", existing.id.to_string())],
+        );
+        return new_page(&state, &ctx, &user, typed, vec![message]);
+    }
+    let source = domain::hand_position_source(&typed.origin);
+    let id = store::create(
+        &mut tx,
+        &store::NewSettlement {
+            kind: new.kind.code(),
+            settlement_type: new.settlement_type,
+            name: &new.name,
+            comune_code: &comune.istat,
+            point: new.point,
+            position_source: if new.point.is_some() { source } else { "comune" },
+            owner: &new.owner,
+            year_formed: new.year_formed,
+            match_key: &key,
+            created_by: Some(user.user.id),
+        },
+    )
+    .await?;
+    if new.status != domain::Status::Active {
+        store::set_status(&mut tx, id, new.status.code()).await?;
+    }
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.create",
+        ("settlement", id),
+        json!({"comune": comune.istat, "kind": new.kind.code(), "type": new.settlement_type,
+            "status": new.status.code(), "position": new.point.map(|_| source)}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti/{id}")).into_response())
+}
+
+/// The settlement of a change by hand, once the user may manage settlements of its Comune.
+async fn managed(state: &AppState, ctx: &RequestCtx, user: &CurrentUser, id: i64) -> WebResult<Settlement> {
+    let t = state.territory();
+    let mut conn = state.db.pool().acquire().await?;
+    let s = store::get(&mut conn, id).await?;
+    drop(conn);
+    check(state, ctx, &user.actor, user.label(), Action::ManageSettlements, &resource(&t, &s.comune_code)).await?;
+    Ok(s)
+}
+
+/// `POST /insediamenti/{id}/stato`: the settlement's status (active, cleared, relocated,
+/// closed), audited with what it was.
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let s = managed(&state, &ctx, &user, id).await?;
+    let f = pairs(&body);
+    let typed = field(&f, "status");
+    let Some(status) = domain::Status::parse(&typed) else {
+        let tr = Tr::new(ctx.lang);
+        let errors = vec![tr.t("settlement-error-status")];
+        let mut res = detail_page(&state, &ctx, &user, id, Some(Retry::Status(typed, errors))).await?;
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    };
+    let mut tx = state.db.begin().await?;
+    store::set_status(&mut tx, id, status.code()).await?;
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.status",
+        ("settlement", id),
+        json!({"from": s.status, "to": status.code()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti/{id}#stato")).into_response())
+}
+
+/// `POST /insediamenti/{id}/posizione`: moves the settlement's point to the position typed or
+/// taken by the device (`origin=gps`), audited (without the coordinates: the audit log is read
+/// by roles that may not see them).
+pub async fn move_point(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let s = managed(&state, &ctx, &user, id).await?;
+    let f = pairs(&body);
+    let (lat, lon) = (field(&f, "lat"), field(&f, "lon"));
+    let point = match domain::parse_position(&lon, &lat) {
+        Ok(Some(p)) => p,
+        result => {
+            let tr = Tr::new(ctx.lang);
+            let code = if result.is_ok() { "settlement-error-position-missing" } else { "settlement-error-position" };
+            let errors = vec![tr.t(code)];
+            let mut res = detail_page(&state, &ctx, &user, id, Some(Retry::Position { lat, lon, errors })).await?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
+    let source = domain::hand_position_source(&field(&f, "origin"));
+    let mut tx = state.db.begin().await?;
+    store::set_position(&mut tx, id, point, source).await?;
+    audit_write(
+        &mut tx,
+        &user,
+        &ctx,
+        "settlement.move",
+        ("settlement", id),
+        json!({"from": s.position_source, "to": source}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/insediamenti/{id}#posizione")).into_response())
 }

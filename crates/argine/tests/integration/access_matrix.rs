@@ -427,6 +427,8 @@ async fn every_route_every_role_inside_and_outside() {
             c("GET", "/insediamenti.csv", vec![], Action::ViewSettlements, Resource::Settlements, false),
             c("GET", "/insediamenti.xlsx", vec![], Action::ViewSettlements, Resource::Settlements, false),
             c("GET", "/insediamenti/importa", vec![], Action::ManageSettlements, Resource::Settlements, false),
+            c("GET", "/insediamenti/nuovo", vec![], Action::ManageSettlements, Resource::Settlements, false),
+            c("POST", "/insediamenti/nuovo", vec![], Action::ManageSettlements, Resource::Settlements, false),
             c(
                 "POST",
                 "/insediamenti/censimento",

@@ -24,5 +24,6 @@ mod privacy;
 mod reports;
 mod reports_web;
 mod settlements;
+mod settlements_edit;
 mod territory;
 mod territory_import;
