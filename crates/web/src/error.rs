@@ -13,6 +13,10 @@ pub enum WebError {
     /// Invalid input; the Fluent id says what is wrong.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Invalid input; the Fluent id says what is wrong, with the values of its placeholders
+    /// (already in the reader's language).
+    #[error("bad request: {0} {1:?}")]
+    Invalid(&'static str, Vec<(&'static str, String)>),
     /// Not logged in (pages redirect to the login form).
     #[error("authentication required")]
     Unauthenticated,
@@ -35,6 +39,8 @@ pub enum WebError {
 #[derive(Debug, Clone)]
 pub struct ErrorDetail {
     pub message_id: &'static str,
+    /// The values of the message's placeholders (none for most).
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl From<argine_storage::StorageError> for WebError {
@@ -65,8 +71,13 @@ impl IntoResponse for WebError {
             res.extensions_mut().insert(crate::middleware::Rendered);
             return res;
         }
+        let mut args = Vec::new();
         let (status, message_id) = match &self {
             Self::BadRequest(id) => (StatusCode::BAD_REQUEST, *id),
+            Self::Invalid(id, values) => {
+                args.clone_from(values);
+                (StatusCode::BAD_REQUEST, *id)
+            }
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-401"),
             Self::Forbidden | Self::MfaRequired => (StatusCode::FORBIDDEN, "error-403"),
             Self::NotFound => (StatusCode::NOT_FOUND, "error-404"),
@@ -83,7 +94,7 @@ impl IntoResponse for WebError {
         {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
-        res.extensions_mut().insert(ErrorDetail { message_id });
+        res.extensions_mut().insert(ErrorDetail { message_id, args });
         res
     }
 }

@@ -172,7 +172,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     } else {
         tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
         let mut res = StatusCode::FORBIDDEN.into_response();
-        res.extensions_mut().insert(ErrorDetail { message_id: "error-csrf" });
+        res.extensions_mut().insert(ErrorDetail { message_id: "error-csrf", args: Vec::new() });
         res
     }
 }
@@ -185,7 +185,7 @@ fn origin_matches(origin: &str, host: &str, public_url: &str) -> bool {
 pub fn panic_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     tracing::error!("handler panicked");
     let mut res = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    res.extensions_mut().insert(ErrorDetail { message_id: "error-500" });
+    res.extensions_mut().insert(ErrorDetail { message_id: "error-500", args: Vec::new() });
     res
 }
 

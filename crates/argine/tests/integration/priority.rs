@@ -277,3 +277,120 @@ async fn the_split_as_pdf_states_the_figures_of_the_xlsx_and_the_hand_computed_o
     let operator = app.login_as("operator").await;
     assert_eq!(app.get(&operator, &format!("/territori/ripartizione.pdf?{q}")).await.status(), 403);
 }
+
+#[tokio::test]
+async fn the_allocation_api_selects_comuni_by_rule_and_fills_in_its_messages() {
+    let app = spawn().await;
+    let id = argine::demo::seed_synthetic_census(&app.state).await.unwrap().campaign_id;
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value| {
+        http.post(format!("{}/api/v1/allocations", app.url)).bearer_auth(&app.creds.api_token).json(&body).send()
+    };
+
+    // Every Comune with at least one informal settlement: the 38 of the census, €200M exact.
+    let r = post(serde_json::json!({"fund": 200_000_000, "fixed": 1_000_000,
+        "selection": {"campaign": id, "rule": "settlements"}}))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let shares = v["shares"].as_array().unwrap();
+    assert_eq!(shares.len(), 38, "{v}");
+    assert_eq!(v["total"], 200_000_000);
+    assert_eq!(shares.iter().map(|s| s["total"].as_i64().unwrap()).sum::<i64>(), 200_000_000);
+    assert!(shares.iter().any(|s| s["name"] == "Manfredonia"));
+    // The same Comuni listed by hand with the indicators and factors the API reports give the
+    // same split: the selection reads the campaign as the page does.
+    let ind: serde_json::Value = http
+        .get(format!("{}/api/v1/territories/indicators?campaign={id}&level=comune", app.url))
+        .bearer_auth(&app.creds.api_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let recipients: Vec<serde_json::Value> = shares
+        .iter()
+        .map(|s| {
+            let t = ind["territories"].as_array().unwrap().iter().find(|t| t["code"] == s["code"]).unwrap();
+            let x = &t["indicators"];
+            let age = x["persistenza"].as_f64().unwrap();
+            let age_factor = if age >= 21.0 {
+                1.5
+            } else if age >= 7.0 {
+                1.2
+            } else {
+                1.0
+            };
+            let started = if x["iniziative"].as_f64().unwrap() >= 1.0 { 1.1 } else { 1.0 };
+            serde_json::json!({"code": s["code"], "indicator": x["presenze"], "factors": [age_factor, started]})
+        })
+        .collect();
+    let by_hand: serde_json::Value =
+        post(serde_json::json!({"fund": 200_000_000, "fixed": 1_000_000, "recipients": recipients}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let totals = |v: &serde_json::Value| -> Vec<i64> {
+        v["shares"].as_array().unwrap().iter().map(|s| s["total"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(totals(&by_hand), totals(&v));
+
+    // The first three by people in settlements, split by people, no factors.
+    let r =
+        post(serde_json::json!({"fund": 1_000_001, "fixed": 0, "selection": {"campaign": id, "rule": "top", "n": 3,
+        "weights": {"persone": 1}, "indicator": "persone", "factors": {"age7": 1, "age21": 1, "initiatives": 1}}}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["shares"].as_array().unwrap().len(), 3);
+    assert_eq!(v["shares"][0]["name"], "Manfredonia");
+    assert_eq!(v["total"], 1_000_001);
+
+    // Errors: the problem's detail has its values filled in, never a raw placeholder.
+    let detail = |v: serde_json::Value| v["detail"].as_str().unwrap_or_default().to_owned();
+    let r = post(serde_json::json!({"fund": 100, "fixed": 100, "recipients": [{"code": "A", "indicator": 1}, {"code": "B", "indicator": 1}]})).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let d = detail(r.json().await.unwrap());
+    assert!(d.contains("il fondo (100 euro) è minore della somma delle quote fisse (200 euro)"), "{d}");
+    let r = post(serde_json::json!({"fund": 100, "fixed": 0, "recipients": [{"code": "A", "indicator": 1}, {"code": "A", "indicator": 2}]})).await.unwrap();
+    let d = detail(r.json().await.unwrap());
+    assert!(d.contains("il Comune A è indicato due volte") && !d.contains('$') && !d.contains('{'), "{d}");
+    let r = http
+        .get(format!("{}/api/v1/territories/scores?campaign={id}&w.persone=abc", app.url))
+        .bearer_auth(&app.creds.api_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let d = detail(r.json().await.unwrap());
+    assert!(d.contains("Persone negli insediamenti") && !d.contains('$'), "{d}");
+    for (body, words) in [
+        (serde_json::json!({"fund": 1, "fixed": 0, "selection": {"campaign": id, "rule": "tutti"}}), "top (i primi n"),
+        (
+            serde_json::json!({"fund": 1, "fixed": 0, "selection": {"campaign": id, "rule": "top", "n": 0}}),
+            "tra 1 e 100",
+        ),
+        (
+            serde_json::json!({"fund": 1, "fixed": 0, "selection": {"campaign": id, "rule": "top", "n": 3, "weights": {"pioggia": 1}}}),
+            "«pioggia» non è un indicatore",
+        ),
+        (
+            serde_json::json!({"fund": 1, "fixed": 0, "recipients": [{"code": "A", "indicator": 1}], "selection": {"campaign": id, "rule": "settlements"}}),
+            "non entrambi",
+        ),
+    ] {
+        let r = post(body).await.unwrap();
+        assert_eq!(r.status(), 400);
+        let d = detail(r.json().await.unwrap());
+        assert!(d.contains(words), "{words} in {d}");
+    }
+    let r = post(serde_json::json!({"fund": 1, "fixed": 0, "selection": {"campaign": 999_999, "rule": "settlements"}}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -68,6 +68,8 @@ use utoipa::{OpenApi, ToSchema};
         crate::priority::api::SensitivityOut,
         crate::priority::api::AllocationIn,
         crate::priority::api::RecipientIn,
+        crate::priority::api::SelectionIn,
+        crate::priority::api::FactorsIn,
         crate::priority::api::AllocationOut,
         crate::priority::api::ShareOut
     )),

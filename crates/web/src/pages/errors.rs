@@ -41,8 +41,10 @@ fn default_message(status: StatusCode) -> &'static str {
 
 /// Replaces an unrendered error response with a page or a problem document.
 pub async fn render(ctx: &RequestCtx, status: StatusCode, original: Response) -> Response {
-    let message_id =
-        original.extensions().get::<ErrorDetail>().map_or_else(|| default_message(status), |d| d.message_id);
+    let (message_id, args) = original
+        .extensions()
+        .get::<ErrorDetail>()
+        .map_or_else(|| (default_message(status), Vec::new()), |d| (d.message_id, d.args.clone()));
     let retry_after = original.headers().get(header::RETRY_AFTER).cloned();
     let tr = Tr::new(ctx.lang);
     let title = tr.t(&format!(
@@ -55,7 +57,7 @@ pub async fn render(ctx: &RequestCtx, status: StatusCode, original: Response) ->
             400
         }
     ));
-    let message = tr.t(message_id);
+    let message = if args.is_empty() { tr.t(message_id) } else { tr.args(message_id, &args) };
     let mut res = if ctx.is_api {
         let body = serde_json::json!({
             "type": format!("https://argine.invalid/problems/{message_id}"),

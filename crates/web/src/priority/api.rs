@@ -2,16 +2,19 @@
 //! the same computations as the pages, as JSON. Reading needs `ViewCensus` on the census;
 //! a split reads nothing stored, but asks the same.
 
-use super::{ScoreParams, campaign_or_latest, campaigns, load};
+use super::{MAX_SHORTLIST, Scenario, ScoreParams, allocation_error_args, campaign_or_latest, campaigns, load};
 use crate::AppState;
 use crate::api::{Problem, json};
 use crate::auth::{ApiUser, check};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::network::form::{field, pairs};
 use argine_domain::access::{Action, Resource};
 use argine_domain::allocation::{Formula, Recipient, allocate};
-use argine_domain::priority::{Indicator, Level, Territory, rank, shortlist};
+use argine_domain::priority::{
+    INDICATORS, Indicator, Level, Normalisation, PriorityError, Territory, Weights, rank, shortlist,
+};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -135,12 +138,19 @@ pub async fn scores(
     let p = pairs(q.unwrap_or_default().as_bytes());
     let (campaign, level) = campaign_and_level(&state, &p).await?;
     let params = ScoreParams::parse(&p);
-    if let Some((id, _)) = params.errors.first() {
-        return Err(WebError::BadRequest(id));
+    if let Some((id, indicator)) = params.errors.first() {
+        let args = indicator.map(|i| indicator_arg(&ctx, i)).unwrap_or_default();
+        return Err(WebError::Invalid(id, args));
     }
     let weights = params.weights.ok_or(WebError::BadRequest("priority-weights-zero"))?;
     let t = load(&state, campaign, level).await?;
-    let r = rank(&t, &weights, params.normalisation).map_err(|e| WebError::BadRequest(e.code()))?;
+    let r = rank(&t, &weights, params.normalisation).map_err(|e| {
+        let args = match e {
+            PriorityError::NegativeWeight(i) | PriorityError::InvalidWeight(i) => indicator_arg(&ctx, i),
+            PriorityError::AllZero | PriorityError::NoTerritories => Vec::new(),
+        };
+        WebError::Invalid(e.code(), args)
+    })?;
     let reasons = shortlist(&t, &r, t.len());
     Ok(json(ScoresOut {
         campaign,
@@ -182,14 +192,127 @@ pub struct RecipientIn {
     factors: Vec<f64>,
 }
 
-/// A split: whole euro; the shares sum to `fund` exactly.
+/// A split: whole euro; the shares sum to `fund` exactly. The Comuni are either listed
+/// (`recipients`) or chosen by a rule over a census campaign (`selection`), not both.
 #[derive(Deserialize, ToSchema)]
 pub struct AllocationIn {
     #[schema(example = 200000000)]
     fund: i64,
     #[schema(example = 1000000)]
     fixed: i64,
+    #[serde(default)]
     recipients: Vec<RecipientIn>,
+    #[serde(default)]
+    selection: Option<SelectionIn>,
+}
+
+/// The Comuni of a census campaign chosen by a rule, each with its indicator and correction
+/// factors read from the campaign's clean answers, as on the page `/territori/ripartizione`.
+#[derive(Deserialize, ToSchema)]
+pub struct SelectionIn {
+    /// Census campaign id.
+    campaign: i64,
+    /// `top`: the first `n` Comuni by score; `settlements`: every Comune with at least `min`
+    /// informal settlements.
+    #[schema(example = "top")]
+    rule: String,
+    /// For `top`: how many, 1 to 100.
+    #[schema(example = 10)]
+    n: Option<usize>,
+    /// For `top`: weights by indicator code (as `w.<indicator>` of `/territories/scores`); the
+    /// defaults when empty, 0 for those left out otherwise.
+    #[serde(default)]
+    weights: BTreeMap<String, f64>,
+    /// For `top`: `minmax` (default) or `rank`.
+    #[serde(default)]
+    norm: String,
+    /// For `settlements`: the fewest informal settlements (1 when absent).
+    min: Option<f64>,
+    /// The indicator the variable share follows: `presenze` (default) or another code.
+    #[serde(default)]
+    indicator: String,
+    /// The correction factors; the decree's shape (1.2, 1.5, 1.1) when absent.
+    factors: Option<FactorsIn>,
+}
+
+/// Correction factors of a selection: for Comuni whose oldest settlement is at least 7 years
+/// old (`age7`), over 20 (`age21`), with housing initiatives already started (`initiatives`).
+#[derive(Deserialize, ToSchema)]
+pub struct FactorsIn {
+    age7: f64,
+    age21: f64,
+    initiatives: f64,
+}
+
+fn indicator_arg(ctx: &RequestCtx, i: Indicator) -> Vec<(&'static str, String)> {
+    vec![("indicator", Tr::new(ctx.lang).t(&format!("priority-ind-{}", i.code())))]
+}
+
+/// The recipients a selection describes.
+async fn select(
+    state: &AppState,
+    ctx: &RequestCtx,
+    sel: &SelectionIn,
+    fund: i64,
+    fixed: i64,
+) -> WebResult<Vec<Recipient>> {
+    let all = campaigns(state).await?;
+    let campaign = campaign_or_latest(&all, Some(sel.campaign))?.ok_or(WebError::NotFound)?;
+    let indicator = match sel.indicator.as_str() {
+        "" => Indicator::Presenze,
+        code => Indicator::parse(code)
+            .ok_or_else(|| WebError::Invalid("allocation-selection-indicator", vec![("code", code.to_owned())]))?,
+    };
+    let decree = Scenario::decree();
+    let (age_7, age_21, initiatives) = sel
+        .factors
+        .as_ref()
+        .map_or((decree.age_7, decree.age_21, decree.initiatives), |f| (f.age7, f.age21, f.initiatives));
+    if ![age_7, age_21, initiatives].iter().all(|x| x.is_finite() && *x >= 0.0) {
+        return Err(WebError::BadRequest("allocation-factor-invalid"));
+    }
+    let territories = load(state, campaign.id, Level::Comune).await?;
+    let codes: Vec<String> = match sel.rule.as_str() {
+        "top" => {
+            let n = sel
+                .n
+                .filter(|n| (1..=MAX_SHORTLIST).contains(n))
+                .ok_or(WebError::BadRequest("priority-top-invalid"))?;
+            let weights = if sel.weights.is_empty() {
+                Weights::default_weights()
+            } else {
+                let mut w = [0.0; INDICATORS];
+                for (code, value) in &sel.weights {
+                    let i = Indicator::parse(code).ok_or_else(|| {
+                        WebError::Invalid("allocation-selection-indicator", vec![("code", code.clone())])
+                    })?;
+                    w[i.index()] = *value;
+                }
+                Weights::new(w).map_err(|e| match e {
+                    PriorityError::NegativeWeight(i) | PriorityError::InvalidWeight(i) => {
+                        WebError::Invalid(e.code(), indicator_arg(ctx, i))
+                    }
+                    PriorityError::AllZero | PriorityError::NoTerritories => WebError::BadRequest(e.code()),
+                })?
+            };
+            let norm = match sel.norm.as_str() {
+                "" => Normalisation::default(),
+                code => Normalisation::parse(code).ok_or(WebError::BadRequest("allocation-selection-norm"))?,
+            };
+            let r = rank(&territories, &weights, norm).map_err(|e| WebError::BadRequest(e.code()))?;
+            r.rows.iter().take(n).map(|row| territories[row.index].code.clone()).collect()
+        }
+        "settlements" => {
+            let min = sel.min.unwrap_or(1.0);
+            if !(min.is_finite() && min >= 0.0) {
+                return Err(WebError::BadRequest("allocation-selection-min"));
+            }
+            territories.iter().filter(|t| t.value(Indicator::Insediamenti) >= min).map(|t| t.code.clone()).collect()
+        }
+        _ => return Err(WebError::BadRequest("allocation-selection-rule")),
+    };
+    let scenario = Scenario { fund, fixed, indicator, age_7, age_21, initiatives };
+    Ok(scenario.recipients(&territories, &codes).0)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -227,18 +350,22 @@ pub async fn allocations(
     check(&state, &ctx, &user.actor, &user.user.email, Action::ViewCensus, &Resource::Census).await?;
     let input: AllocationIn =
         serde_json::from_slice(&body).map_err(|_| WebError::BadRequest("allocation-body-invalid"))?;
-    let recipients: Vec<Recipient> = input
-        .recipients
-        .into_iter()
-        .map(|r| Recipient {
-            name: if r.name.is_empty() { r.code.clone() } else { r.name },
-            code: r.code,
-            indicator: r.indicator,
-            factors: r.factors,
-        })
-        .collect();
+    let recipients: Vec<Recipient> = match &input.selection {
+        Some(_) if !input.recipients.is_empty() => return Err(WebError::BadRequest("allocation-selection-both")),
+        Some(sel) => select(&state, &ctx, sel, input.fund, input.fixed).await?,
+        None => input
+            .recipients
+            .into_iter()
+            .map(|r| Recipient {
+                name: if r.name.is_empty() { r.code.clone() } else { r.name },
+                code: r.code,
+                indicator: r.indicator,
+                factors: r.factors,
+            })
+            .collect(),
+    };
     let a = allocate(Formula { fund: input.fund, fixed: input.fixed }, &recipients)
-        .map_err(|e| WebError::BadRequest(e.code()))?;
+        .map_err(|e| WebError::Invalid(e.code(), allocation_error_args(&e)))?;
     Ok(json(AllocationOut {
         fund: a.formula.fund,
         fixed: a.formula.fixed,

@@ -11,7 +11,7 @@ pub mod pages;
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use argine_domain::allocation::{ClassFactor, Recipient};
+use argine_domain::allocation::{AllocationError, ClassFactor, Recipient};
 use argine_domain::priority::{INDICATORS, Indicator, Level, Normalisation, Territory, Weights, territories};
 use argine_storage::census;
 
@@ -210,6 +210,25 @@ impl Scenario {
             }
         }
         (out, missing)
+    }
+}
+
+/// The values of an allocation error's placeholders (amounts as Italian whole euro).
+pub fn allocation_error_args(e: &AllocationError) -> Vec<(&'static str, String)> {
+    use argine_domain::report::fmt::int;
+    match e {
+        AllocationError::FundBelowFixed { fund, fixed_total } => {
+            vec![("fund", int(*fund)), ("fixed", int(*fixed_total))]
+        }
+        AllocationError::Duplicate(c)
+        | AllocationError::InvalidIndicator(c)
+        | AllocationError::InvalidFactor(c)
+        | AllocationError::FactorCount(c) => vec![("comune", c.clone())],
+        AllocationError::NoRecipients
+        | AllocationError::NegativeFund
+        | AllocationError::NegativeFixed
+        | AllocationError::AllZero
+        | AllocationError::TooLarge => Vec::new(),
     }
 }
 

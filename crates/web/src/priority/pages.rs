@@ -427,16 +427,7 @@ fn parse_scenario(f: &ScenarioForm) -> Result<Scenario, Vec<&'static str>> {
 
 /// An allocation error in the reader's language.
 pub fn allocation_error(tr: &Tr, e: &AllocationError) -> String {
-    match e {
-        AllocationError::FundBelowFixed { fund, fixed_total } => {
-            tr.args(e.code(), &[("fund", int(*fund)), ("fixed", int(*fixed_total))])
-        }
-        AllocationError::Duplicate(c)
-        | AllocationError::InvalidIndicator(c)
-        | AllocationError::InvalidFactor(c)
-        | AllocationError::FactorCount(c) => tr.t1(e.code(), "comune", c),
-        _ => tr.t(e.code()),
-    }
+    tr.args(e.code(), &super::allocation_error_args(e))
 }
 
 struct Split {
