@@ -870,10 +870,15 @@ pub async fn backup(cfg: &Config, out: &std::path::Path) -> anyhow::Result<()> {
         .execute(db.pool())
         .await
         .with_context(|| format!("writing the backup to {}", out.display()))?;
+    // The copy is checked through an attachment to this connection: a pool of its own would set
+    // `journal_mode = WAL` on every connection, which a read-only file refuses.
+    let mut conn = db.pool().acquire().await?;
+    sqlx::query("ATTACH DATABASE $1 AS backup_copy").bind(target.clone()).execute(&mut *conn).await?;
+    let rows: Vec<(String,)> = sqlx::query_as("PRAGMA backup_copy.integrity_check").fetch_all(&mut *conn).await?;
+    sqlx::query("DETACH DATABASE backup_copy").execute(&mut *conn).await?;
+    drop(conn);
     db.close().await;
-    let copy = argine_storage::Db::connect(&format!("sqlite://{target}?mode=ro"), 1).await?;
-    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(copy.pool()).await?;
-    copy.close().await;
+    let check = rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("; ");
     if check != "ok" {
         bail!("the backup {} failed its integrity check: {check}", out.display());
     }
