@@ -166,4 +166,7 @@ loggedInSuite('coordinator', [
 loggedInSuite('supervisor', [
   { name: 'supervisione-accessi', path: '/casi/accessi', status: 200 },
   { name: 'supervisione-caso', path: '/casi/1', status: 200 },
+// Case work across organisations: the duplicates page (signals about the NGO's own people).
+loggedInSuite('operator', [
+  { name: 'operatrice-duplicati', path: '/casi/duplicati', status: 200 },
 ]);

@@ -49,6 +49,22 @@ pub struct Config {
     pub login: LoginConfig,
     pub mail: MailConfig,
     pub open_data: OpenDataConfig,
+    pub cases: CasesConfig,
+}
+
+/// Case work (`[cases]`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CasesConfig {
+    /// Days a closed case keeps its person's data; then the daily `cases.retention` job
+    /// anonymises it (docs/CASEWORK.md).
+    pub retention_days: i64,
+}
+
+impl Default for CasesConfig {
+    fn default() -> Self {
+        Self { retention_days: 730 }
+    }
 }
 
 /// Who publishes the census open data (the DCAT-AP_IT publisher and rights holder).
@@ -121,6 +137,7 @@ impl Default for Config {
             login: LoginConfig::default(),
             mail: MailConfig::default(),
             open_data: OpenDataConfig::default(),
+            cases: CasesConfig::default(),
         }
     }
 }
@@ -264,6 +281,9 @@ impl Config {
         }
         if self.login.throttle_base_seconds < 0 || self.login.max_failures_per_address < 1 {
             return Err(key_err("login", "throttle_base_seconds must be ≥ 0 and max_failures_per_address ≥ 1"));
+        }
+        if self.cases.retention_days < 1 {
+            return Err(key_err("cases.retention_days", "must be at least 1 (days after closing)"));
         }
         if self.login.argon2_memory_kib < 8 || self.login.argon2_iterations < 1 {
             return Err(key_err("login.argon2_memory_kib", "Argon2 needs at least 8 KiB and 1 iteration"));

@@ -59,6 +59,7 @@ pub fn web_config(cfg: &Config) -> WebConfig {
         instance_name: cfg.instance_name.clone(),
         open_data_ipa: cfg.open_data.ipa.clone(),
         open_data_publisher: cfg.open_data.publisher.clone(),
+        case_retention_days: cfg.cases.retention_days,
     }
 }
 

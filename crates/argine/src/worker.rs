@@ -108,6 +108,10 @@ pub async fn run_once(state: &AppState, mailer: &Mailer, from: &str) -> anyhow::
         argine_web::reports::job::JOB_KIND => argine_web::reports::job::run(state, &job.payload)
             .await
             .map_err(|e| anyhow::Error::new(e).context("building the report")),
+        argine_web::cases::retention::JOB_KIND => argine_web::cases::retention::run(state, &job.payload)
+            .await
+            .map(|_| ())
+            .map_err(|e| anyhow::Error::new(e).context("case retention")),
         other => Err(anyhow::anyhow!("unknown job kind {other}")),
     };
     match result {
@@ -150,6 +154,10 @@ pub async fn run(
                 Ok((0, 0)) => {}
                 Ok((reminded, escalated)) => tracing::info!(reminded, escalated, "referral reminders queued"),
                 Err(e) => tracing::error!(error = %e, "referral reminders failed"),
+            }
+            // Once a day (the job's dedup key is the day).
+            if let Err(e) = argine_web::cases::retention::schedule(&state).await {
+                tracing::error!(error = %e, "case retention schedule failed");
             }
         }
         match run_once(&state, &mailer, &from).await {

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod cases_dup;
 pub mod census;
 pub mod jobs;
 mod migrate;

@@ -23,6 +23,7 @@ pub mod settlements;
 mod state;
 pub mod territory;
 
+pub use middleware::RequestCtx;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;
@@ -162,6 +163,13 @@ pub fn router(state: AppState) -> Router {
         .route("/censimento/versioni/{id}/originale.xlsx", get(census::forms::original))
         .route("/censimento/versioni/{id}/xlsform.xlsx", get(census::forms::export))
         .route("/censimento/versioni/{id}/guida.pdf", get(census::forms::guide))
+        // Case work across organisations: duplicates, access requests, erasure (docs/CASEWORK.md).
+        .route("/casi/duplicati", get(cases::duplicates::list))
+        .route("/casi/duplicati/{id}/collega", post(cases::duplicates::link))
+        .route("/casi/duplicati/{id}/scollega", post(cases::duplicates::unlink))
+        .route("/casi/{id}/esporta.json", get(cases::subject::export_json))
+        .route("/casi/{id}/esporta.pdf", get(cases::subject::export_pdf))
+        .route("/casi/{id}/cancella", post(cases::subject::erase))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/admin/job", get(pages::admin::jobs))
         .route("/admin/job/{id}/riprova", post(pages::admin::retry_job))

@@ -30,6 +30,9 @@ pub struct WebConfig {
     /// The open-data publisher's IPA code and name (`[open_data]`).
     pub open_data_ipa: String,
     pub open_data_publisher: String,
+    /// Days a closed case keeps its person's data before the retention job anonymises it
+    /// (`[cases] retention_days`).
+    pub case_retention_days: i64,
 }
 
 impl WebConfig {

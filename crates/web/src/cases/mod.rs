@@ -1,6 +1,9 @@
 //! Front-line case work: people and cases, consent, assessment, referral between agencies,
 //! plans and follow-ups, break-the-glass access (docs/CASEWORK.md).
 
+pub mod duplicates;
 pub mod pages;
+pub mod retention;
+pub mod subject;
 pub mod vault;
 pub mod work;
