@@ -78,6 +78,12 @@ pub enum Command {
     /// Benchmarks (run them on a release build).
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Case work.
+    #[command(subcommand)]
+    Cases(CasesCmd),
+    /// The field-encryption keyring.
+    #[command(subcommand)]
+    Keys(KeysCmd),
     /// Write an online, consistent copy of the SQLite database.
     Backup {
         /// Destination file (must not exist).
@@ -313,6 +319,12 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20)]
         requests: usize,
     },
+    /// The full duplicate screening of `--people` synthetic people (one in twenty registered
+    /// again by another organisation with a spelling variant), in a temporary database.
+    CasesScreen {
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+    },
     /// One export of a campaign in a process of its own (used by `bench census` to read the
     /// export's peak memory); prints its figures as JSON.
     #[command(hide = true)]
@@ -326,6 +338,20 @@ pub enum BenchCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CasesCmd {
+    /// Screen every person against every other for duplicates across organisations (blind
+    /// indexes only) and record the signals; safe to re-run.
+    Screen,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCmd {
+    /// Add a new field key and re-encrypt under it every value the keyring protects (people's
+    /// data keys, second-factor secrets, queued e-mails, census links).
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]
@@ -447,6 +473,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCmd::CensusExport { campaign, format, out }) => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
             crate::bench::export_one(&cfg, campaign, &format, out.as_deref()).await
+        }
+        Command::Bench(BenchCmd::CasesScreen { people }) => {
+            let took = crate::casework::bench_screen(people).await?;
+            println!("duplicate screening of {people} people: {:.2} s", took.as_secs_f64());
+            Ok(())
+        }
+        Command::Cases(CasesCmd::Screen) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            crate::casework::screen(&cfg).await.map(|_| ())
+        }
+        Command::Keys(KeysCmd::Rotate) => {
+            let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
+            crate::casework::rotate_keys(&cfg).await.map(|_| ())
         }
         Command::Backup { out } => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;

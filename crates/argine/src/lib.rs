@@ -1,6 +1,7 @@
 //! The `argine` program: configuration, start-up, the job worker, the demo and the CLI.
 
 pub mod bench;
+pub mod casework;
 pub mod census;
 pub mod cli;
 pub mod config;

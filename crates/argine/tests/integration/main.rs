@@ -11,6 +11,7 @@ mod auth_flows;
 mod bad_input;
 mod cases_pages;
 mod cases_dup;
+mod cases_keys;
 mod cases_plaintext;
 mod cases_retention;
 mod cases_subject;
