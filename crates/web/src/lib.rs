@@ -23,7 +23,6 @@ pub mod settlements;
 mod state;
 pub mod territory;
 
-pub use middleware::RequestCtx;
 pub use state::{AppState, WebConfig};
 
 use axum::Router;

@@ -6,6 +6,9 @@ use crate::helpers::*;
 use argine_storage::cases_dup as dup;
 use argine_web::cases::duplicates;
 
+/// People the demo seeds (`demo::seed_cases`).
+const DEMO_PEOPLE: usize = 3;
+
 #[tokio::test]
 async fn both_owners_are_told_and_only_consent_links_the_records() {
     let app = spawn().await;
@@ -30,7 +33,8 @@ async fn both_owners_are_told_and_only_consent_links_the_records() {
     // The full screening finds the same pair again (and nothing else).
     sqlx::query("DELETE FROM duplicate_signals").execute(&mut *conn).await.unwrap();
     let report = duplicates::screen_all(&mut conn).await.unwrap();
-    assert_eq!((report.people, report.signals), (3, 1), "{report:?}");
+    // The demo's three people, and the three of this test.
+    assert_eq!((report.people, report.signals), (DEMO_PEOPLE + 3, 1), "{report:?}");
     let s = dup::signals_of_person(&mut conn, pb).await.unwrap().remove(0);
     drop(conn);
 

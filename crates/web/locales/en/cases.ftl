@@ -260,3 +260,6 @@ case-mail-reminder-text = { $from } referred case { $code } to your organisation
 case-mail-escalation-subject = Referral unanswered past its due date: case { $code }
 case-mail-escalation-text = The referral of case { $code } by { $from } was not answered by { $due }.
     Open the case in argine: { $link }
+case-section-subject = Data subject's rights
+case-subject-intro = Answer to an access request: all of the person's data, to hand to them.
+case-subject-erase-reason = Reason for the erasure (e.g. the person's request, with its date)

@@ -260,3 +260,6 @@ case-mail-reminder-text = L'organizzazione { $from } ha inviato il caso { $code 
 case-mail-escalation-subject = Invio senza risposta oltre la scadenza: caso { $code }
 case-mail-escalation-text = L'invio del caso { $code } da parte di { $from } non ha avuto risposta entro il { $due }.
     Aprite il caso in argine: { $link }
+case-section-subject = Diritti dell'interessato
+case-subject-intro = Risposta a una richiesta di accesso: tutti i dati della persona, da consegnarle.
+case-subject-erase-reason = Motivo della cancellazione (per esempio la richiesta della persona, con la data)

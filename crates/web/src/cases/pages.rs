@@ -35,10 +35,6 @@ fn today() -> time::Date {
     argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date()
 }
 
-fn retention_days() -> i64 {
-    730
-}
-
 fn unprocessable(mut res: Response) -> Response {
     *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     res
@@ -385,13 +381,10 @@ pub async fn create(
     let who = Who::from(&user);
     let mut tx = state.db.begin().await?;
     let (person_id, case, _) = vault::create_person(&state, &mut tx, &ctx, &who, user.org.id, &person).await?;
+    super::duplicates::screen_person(&state, &mut tx, person_id).await?;
     tx.commit().await?;
-    after_identity_change(&state, person_id).await;
     Ok(Redirect::to(&format!("/casi/{case}")).into_response())
 }
-
-/// Hook run after a person's identity is stored (duplicate screening, when available).
-async fn after_identity_change(_state: &AppState, _person: i64) {}
 
 // --- The case page ---
 
@@ -458,6 +451,8 @@ struct DetailPage {
     referrals: Vec<ReferralLine>,
     events: Vec<EventLine>,
     errors: Vec<String>,
+    linked: Vec<argine_storage::cases_dup::LinkedRecord>,
+    can_manage_data: bool,
     sees_notes: bool,
     items: Vec<super::work::ItemLine>,
     formal: String,
@@ -683,6 +678,13 @@ async fn detail_page(
         })
         .collect();
     drop(conn);
+    let linked = if own {
+        let mut conn = state.db.pool().acquire().await?;
+        super::duplicates::linked_records(&mut conn, l.person.id).await?
+    } else {
+        Vec::new()
+    };
+    let can_manage_data = authorize(&user.actor, Action::ManageCaseData, &l.resource()).is_allowed();
     let sees_notes = view.sees(FieldGroup::Notes);
     let items = super::work::items(state, &l, sees_notes, &tr, &org).await?;
     let formal = match (&l.case.formal_outcome, l.case.formal_org, &l.case.formal_on) {
@@ -725,6 +727,8 @@ async fn detail_page(
         referrals,
         events,
         errors,
+        linked,
+        can_manage_data,
         sees_notes,
         items,
         formal,
@@ -1208,7 +1212,7 @@ pub async fn stage(
             let Some(reason) = CloseReason::from_code(&field(&p, "reason")) else {
                 return done(&state, &ctx, &user, id, vec![tr.t("case-error-close-reason")], "fase").await;
             };
-            let until = argine_storage::now() + retention_days() * 86_400;
+            let until = super::retention::retention_until(&state, argine_storage::now());
             store::close_case(&mut tx, id, reason.code(), until).await?;
             store::add_event(
                 &mut tx,
