@@ -15,6 +15,7 @@ pub mod census;
 pub mod crypto;
 pub mod email;
 pub mod network;
+pub mod outreach;
 pub mod priority;
 pub mod report;
 pub mod settlements;

@@ -140,10 +140,21 @@ pub enum Action {
     /// Indicators of case work without personal data (counts under the disclosure threshold
     /// withheld).
     ViewCaseIndicators,
+    // -- Services and outreach (issue 7, items 1, 2, 9): no personal data. --------------------
+    /// See the service directory, listening points and itinerant teams (every role).
+    ViewServices,
+    /// Add and change an organisation's services, locations, listening points and teams, on
+    /// `Resource::FieldRecord` of the organisation (`Resource::FieldWork` for the lists).
+    ManageServices,
+    /// Record outreach sessions with their anonymous counts (the organisation's field staff).
+    RecordOutreach,
+    /// See outreach sessions and their totals (anonymous counts).
+    ViewOutreach,
+    // -- end of services and outreach ---------------------------------------------------------
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 34] = [
         Self::ViewDashboard,
         Self::EnrollMfa,
         Self::ManageOwnAccount,
@@ -174,6 +185,11 @@ impl Action {
         Self::ReviewBreakGlass,
         Self::ManageCaseData,
         Self::ViewCaseIndicators,
+        // services and outreach
+        Self::ViewServices,
+        Self::ManageServices,
+        Self::RecordOutreach,
+        Self::ViewOutreach,
     ];
 
     /// Writes need a token with the write scope.
@@ -194,6 +210,9 @@ impl Action {
                 | Self::BreakGlass
                 | Self::ReviewBreakGlass
                 | Self::ManageCaseData
+                // services and outreach
+                | Self::ManageServices
+                | Self::RecordOutreach
         )
     }
 }
@@ -254,6 +273,18 @@ pub enum Resource {
         case: CaseAccess,
         to_org: i64,
     },
+    // -- Services and outreach --------------------------------------------------------------
+    /// A record of an organisation's front-line work — a service, a location, a team, an
+    /// outreach session — and the places (Comuni) where it happens: its own organisation and
+    /// whoever coordinates one of those places reach it.
+    FieldRecord {
+        org_id: i64,
+        places: Vec<TerritoryPath>,
+    },
+    /// The lists of services, teams and sessions (filtered item by item), and creating one for
+    /// one's own organisation (the record itself is checked on save).
+    FieldWork,
+    // -- end of services and outreach -------------------------------------------------------
 }
 
 /// What the policy needs to know about a case: its team.

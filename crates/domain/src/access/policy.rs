@@ -166,6 +166,32 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (R::Operator, A::ViewCaseIndicators, S::Any),
     (R::Supervisor, A::ViewCaseIndicators, S::Any),
     (R::Viewer, A::ViewCaseIndicators, S::Any),
+    // -- Services and outreach (issue 7) ------------------------------------------------------
+    // The service directory is public information of the network: every role reads it. An
+    // organisation's own staff keep its services and teams; the secretariat and territorial
+    // coordinators do it for the places they coordinate.
+    (R::Admin, A::ViewServices, S::Any),
+    (R::Secretariat, A::ViewServices, S::Any),
+    (R::Coordinator, A::ViewServices, S::Any),
+    (R::Operator, A::ViewServices, S::Any),
+    (R::Supervisor, A::ViewServices, S::Any),
+    (R::Referent, A::ViewServices, S::Any),
+    (R::Viewer, A::ViewServices, S::Any),
+    (R::Operator, A::ManageServices, S::OwnOrganisation),
+    (R::Supervisor, A::ManageServices, S::OwnOrganisation),
+    (R::Referent, A::ManageServices, S::OwnOrganisation),
+    (R::Secretariat, A::ManageServices, S::Jurisdiction),
+    (R::Coordinator, A::ManageServices, S::Jurisdiction),
+    // Outreach sessions hold anonymous counts only: the organisation's field staff record them;
+    // the organisation and those who coordinate the places see them.
+    (R::Operator, A::RecordOutreach, S::OwnOrganisation),
+    (R::Supervisor, A::RecordOutreach, S::OwnOrganisation),
+    (R::Operator, A::ViewOutreach, S::OwnOrganisation),
+    (R::Supervisor, A::ViewOutreach, S::OwnOrganisation),
+    (R::Referent, A::ViewOutreach, S::OwnOrganisation),
+    (R::Secretariat, A::ViewOutreach, S::Jurisdiction),
+    (R::Coordinator, A::ViewOutreach, S::Jurisdiction),
+    // -- end of services and outreach ---------------------------------------------------------
     // The audit log and the job queue are system-wide: national administrators only.
     (R::Admin, A::ViewAuditLog, S::National),
     (R::Admin, A::ViewJobs, S::National),
@@ -202,6 +228,8 @@ impl Scope {
                 Resource::User { org_id, .. } => *org_id == actor.org_id,
                 Resource::Organisation { id, .. } => *id == actor.org_id,
                 Resource::Users | Resource::Organisations => true,
+                Resource::FieldRecord { org_id, .. } => *org_id == actor.org_id,
+                Resource::FieldWork => true,
                 _ => false,
             },
             Self::CaseTeam => match resource {
@@ -236,10 +264,13 @@ impl Scope {
                     Some(path) => actor.jurisdiction.covers(path),
                     None => actor.jurisdiction == Jurisdiction::National,
                 },
+                Resource::FieldRecord { places, .. } => places.iter().any(|p| actor.jurisdiction.covers(p)),
                 // Listing is allowed; the listing itself is filtered by jurisdiction.
-                Resource::Users | Resource::Organisations | Resource::Network | Resource::Settlements => {
-                    actor.jurisdiction != Jurisdiction::Nowhere
-                }
+                Resource::Users
+                | Resource::Organisations
+                | Resource::Network
+                | Resource::Settlements
+                | Resource::FieldWork => actor.jurisdiction != Jurisdiction::Nowhere,
                 Resource::Cases | Resource::CaseField { .. } | Resource::Referral { .. } => false,
                 Resource::System | Resource::AuditLog | Resource::JobQueue | Resource::Census => {
                     actor.jurisdiction == Jurisdiction::National

@@ -215,3 +215,77 @@ fn a_case_is_for_its_team_and_shared_fields_only() {
         assert!(!authorize(&a, Action::ViewCaseField, &field(&own, F::Names)).is_allowed(), "{role:?}");
     }
 }
+
+// -- Services and outreach ---------------------------------------------------------------------
+
+fn record(org_id: i64, comune: &str) -> Resource {
+    Resource::FieldRecord { org_id, places: vec![TerritoryPath::comune("03", &comune[..3], comune)] }
+}
+
+#[test]
+fn every_role_reads_the_service_directory() {
+    for role in Role::ALL {
+        let a = actor(&[role], prov("071"));
+        assert!(authorize(&a, Action::ViewServices, &Resource::FieldWork).is_allowed(), "{role:?}");
+        assert!(authorize(&a, Action::ViewServices, &record(99, "020030")).is_allowed(), "{role:?}");
+    }
+}
+
+#[test]
+fn services_are_kept_by_their_organisation_and_the_coordinators_of_their_places() {
+    // Actor's organisation is 10.
+    let operator = actor(&[Role::Operator], prov("020"));
+    assert!(authorize(&operator, Action::ManageServices, &record(10, "071051")).is_allowed());
+    assert_eq!(authorize(&operator, Action::ManageServices, &record(11, "020030")), Decision::Deny(Denial::OutOfScope));
+    let coordinator = actor(&[Role::Coordinator], prov("020"));
+    assert!(authorize(&coordinator, Action::ManageServices, &record(11, "020030")).is_allowed());
+    assert_eq!(
+        authorize(&coordinator, Action::ManageServices, &record(11, "071051")),
+        Decision::Deny(Denial::OutOfScope)
+    );
+    // A service in two places: coordinating one of them is enough.
+    let two = Resource::FieldRecord {
+        org_id: 11,
+        places: vec![TerritoryPath::comune("16", "071", "071051"), TerritoryPath::comune("03", "020", "020017")],
+    };
+    assert!(authorize(&coordinator, Action::ManageServices, &two).is_allowed());
+    // A record with no place: only its organisation and national actors.
+    let nowhere = Resource::FieldRecord { org_id: 11, places: vec![] };
+    assert_eq!(authorize(&coordinator, Action::ManageServices, &nowhere), Decision::Deny(Denial::OutOfScope));
+    for role in [Role::Admin, Role::Viewer] {
+        let a = actor(&[role], Jurisdiction::National);
+        assert_eq!(authorize(&a, Action::ManageServices, &record(10, "020030")), Decision::Deny(Denial::NoGrant));
+    }
+    let mut read = operator.clone();
+    read.token_scope = Some(TokenScope::Read);
+    assert_eq!(authorize(&read, Action::ManageServices, &record(10, "020030")), Decision::Deny(Denial::TokenScope));
+}
+
+#[test]
+fn outreach_is_recorded_by_field_staff_and_seen_by_the_organisation_and_coordinators() {
+    let operator = actor(&[Role::Operator], prov("020"));
+    let supervisor = actor(&[Role::Supervisor], prov("020"));
+    assert!(authorize(&operator, Action::RecordOutreach, &record(10, "020017")).is_allowed());
+    assert!(authorize(&supervisor, Action::RecordOutreach, &record(10, "020017")).is_allowed());
+    assert_eq!(authorize(&operator, Action::RecordOutreach, &record(11, "020017")), Decision::Deny(Denial::OutOfScope));
+    // Coordinators see the counts of their places but do not record sessions for others.
+    let coordinator = actor(&[Role::Coordinator], prov("020"));
+    assert!(authorize(&coordinator, Action::ViewOutreach, &record(11, "020017")).is_allowed());
+    assert_eq!(
+        authorize(&coordinator, Action::ViewOutreach, &record(11, "071051")),
+        Decision::Deny(Denial::OutOfScope)
+    );
+    assert_eq!(authorize(&coordinator, Action::RecordOutreach, &record(10, "020017")), Decision::Deny(Denial::NoGrant));
+    let referent = actor(&[Role::Referent], prov("020"));
+    assert!(authorize(&referent, Action::ViewOutreach, &record(10, "071051")).is_allowed());
+    assert_eq!(authorize(&referent, Action::ViewOutreach, &record(11, "020017")), Decision::Deny(Denial::OutOfScope));
+    assert_eq!(authorize(&referent, Action::RecordOutreach, &record(10, "020017")), Decision::Deny(Denial::NoGrant));
+    for role in [Role::Admin, Role::Viewer] {
+        let a = actor(&[role], Jurisdiction::National);
+        assert_eq!(authorize(&a, Action::ViewOutreach, &Resource::FieldWork), Decision::Deny(Denial::NoGrant));
+    }
+    let mut read = operator.clone();
+    read.token_scope = Some(TokenScope::Read);
+    assert!(authorize(&read, Action::ViewOutreach, &record(10, "020017")).is_allowed());
+    assert_eq!(authorize(&read, Action::RecordOutreach, &record(10, "020017")), Decision::Deny(Denial::TokenScope));
+}
