@@ -126,6 +126,21 @@ loggedInSuite('secretariat', [
   { name: 'segreteria-richieste', path: '/censimento/campagne/1/richieste', status: 200 },
 ]);
 
+// Services and outreach (the demo's directory: services 1–6, team 1, sessions 1–16 of Lule).
+loggedInSuite('operator', [
+  { name: 'operatore-servizi', path: '/servizi', status: 200 },
+  { name: 'operatore-servizio', path: '/servizi/1', status: 200 },
+  { name: 'operatore-servizio-nuovo', path: '/servizi/nuovo', status: 200 },
+  { name: 'operatore-servizio-modifica', path: '/servizi/1/modifica', status: 200 },
+  { name: 'operatore-sportelli', path: '/servizi/sportelli', status: 200 },
+  { name: 'operatore-unita-mobili', path: '/servizi/unita-mobili', status: 200 },
+  { name: 'operatore-unita-mobile', path: '/servizi/unita-mobili/1', status: 200 },
+  { name: 'operatore-uscite', path: '/uscite', status: 200 },
+  { name: 'operatore-uscita', path: '/uscite/1', status: 200 },
+  { name: 'operatore-uscita-nuova', path: '/uscite/nuova', status: 200 },
+  { name: 'operatore-uscita-offline', path: '/uscite/offline', status: 200 },
+]);
+
 loggedInSuite('viewer', [
   { name: 'viewer-home', path: '/', status: 200 },
   { name: 'viewer-audit-403', path: '/admin/audit', status: 403 },

@@ -186,6 +186,8 @@ pub async fn seed(state: &AppState, url: &str) -> anyhow::Result<DemoCredentials
     }
     let coordinator = accounts::find_by_email(&mut tx, ACCOUNTS[2].1).await?.context("demo coordinator")?;
     seed_network(&mut tx, coordinator.id).await?;
+    let operator = accounts::find_by_email(&mut tx, ACCOUNTS[3].1).await?.context("demo operator")?;
+    seed_outreach(&mut tx, operator.id).await?;
     let secretariat = accounts::find_by_email(&mut tx, ACCOUNTS[1].1).await?.context("demo secretariat")?;
     seed_census(&mut tx, secretariat.id).await?;
     seed_cases(state, &mut tx).await?;
@@ -474,6 +476,187 @@ pub async fn seed_open_campaign(state: &AppState) -> anyhow::Result<String> {
 
 async fn org_id(tx: &mut argine_storage::Tx, name: &str) -> anyhow::Result<i64> {
     Ok(orgs::find_by_name(tx, name).await?.with_context(|| format!("demo organisation {name}"))?.id)
+}
+
+/// The local ISO date `days` from today (negative: in the past).
+fn date_in(days: i64) -> String {
+    let now = argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc());
+    (now.date() + time::Duration::days(days)).to_string()
+}
+
+/// The service directory of the Mantova network (a listening point and an itinerant team of
+/// Associazione Lule, ATS health service, FLAI CGIL union desk, the anti-trafficking body, the
+/// job centre, the CPIA's Italian courses) and four months of the team's outreach sessions with
+/// anonymous counts. A few dozen rows: the demo stays fast.
+async fn seed_outreach(tx: &mut argine_storage::Tx, operator: i64) -> anyhow::Result<()> {
+    use argine_domain::outreach::{self as o, ContactRow, MaterialRow, SessionInput};
+    use argine_storage::outreach as out;
+    use argine_storage::services::{self, ServiceFields};
+    let week = [
+        o::parse_day(1, "09:00-13:00").unwrap_or_default(),
+        o::parse_day(3, "14:00-18:00").unwrap_or_default(),
+        o::parse_day(5, "09:00-13:00").unwrap_or_default(),
+    ]
+    .concat();
+    // (organisation, kind, name, languages, eligibility, place, address, comune, point, listening point)
+    type Entry = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        (f64, f64),
+        bool,
+    );
+    let entries: [Entry; 6] = [
+        (
+            "Associazione Lule",
+            "social_desk",
+            "Sportello di ascolto Lule",
+            "it ar pa hi ur",
+            "Lavoratrici e lavoratori stranieri, con o senza documenti",
+            "Sportello di Castiglione delle Stiviere",
+            "Via Cesare Battisti 1",
+            "020017",
+            (10.4866, 45.3897),
+            true,
+        ),
+        (
+            "ATS Val Padana",
+            "health",
+            "Ambulatorio per stranieri temporaneamente presenti (STP)",
+            "it en fr ar",
+            "Persone straniere senza iscrizione al Servizio sanitario",
+            "Poliambulatorio di Mantova",
+            "Via dei Toscani 1",
+            "020030",
+            (10.7914, 45.1564),
+            false,
+        ),
+        (
+            "FLAI CGIL Mantova",
+            "union_desk",
+            "Sportello sindacale lavoratori agricoli",
+            "it pa hi ro",
+            "Lavoratrici e lavoratori dell'agricoltura",
+            "Camera del Lavoro di Mantova",
+            "Via Altobelli 5",
+            "020030",
+            (10.7983, 45.1602),
+            true,
+        ),
+        (
+            "Ente anti-tratta Lombardia",
+            "anti_trafficking",
+            "Emersione e presa in carico vittime di tratta e sfruttamento",
+            "it en fr ar ro sq",
+            "Presunte vittime di tratta e grave sfruttamento lavorativo",
+            "Sede regionale",
+            "Via Dante 1",
+            "015146",
+            (9.1859, 45.4654),
+            false,
+        ),
+        (
+            "Centro per l'Impiego di Mantova",
+            "job_centre",
+            "Incrocio domanda offerta di lavoro (IDOL)",
+            "it en",
+            "Persone in cerca di lavoro regolare, ospiti CAS compresi",
+            "Centro per l'Impiego",
+            "Via Don Maraglio 4",
+            "020030",
+            (10.7870, 45.1560),
+            false,
+        ),
+        (
+            "CPIA Mantova",
+            "language_courses",
+            "Corsi di italiano per stranieri",
+            "it",
+            "Adulti stranieri, anche senza permesso",
+            "CPIA sede di Castiglione",
+            "Via Ugo Foscolo 2",
+            "020017",
+            (10.4870, 45.3920),
+            false,
+        ),
+    ];
+    let mut desk = None;
+    for (org, kind, name, langs, elig, place, address, comune, point, lp) in entries {
+        let org = org_id(tx, org).await?;
+        let f = ServiceFields { kind, name, eligibility: elig, languages: langs, ..Default::default() };
+        let sid = services::create(tx, org, &f, Some(operator)).await?;
+        let loc = services::create_location(tx, org, place, address, comune, Some(point)).await?;
+        let sal = services::offer_at(tx, sid, loc, lp, "", if lp { &week[..] } else { &[] }).await?;
+        if desk.is_none() && lp {
+            desk = Some(sal);
+        }
+    }
+    let lule = org_id(tx, "Associazione Lule").await?;
+    let team = out::create_team(
+        tx,
+        &out::NewTeam {
+            org_id: lule,
+            service_id: None,
+            name: "Unità mobile Lule — Alto Mantovano",
+            comune_code: "020017",
+            languages: "it pa hi ar",
+            mediators: "2: punjabi, arabo",
+            members: &[operator],
+            created_by: Some(operator),
+        },
+    )
+    .await?;
+    let places = ["020017", "020028", "020065", "020066"];
+    for (i, c) in places.iter().enumerate() {
+        let days = 3 + 7 * i64::try_from(i).unwrap_or(0);
+        out::add_stop(tx, team, &date_in(days), c, None, "Campi e cascine", "18:00-20:30").await?;
+    }
+    // Sixteen past sessions over four months: one a week of the team, one a month at the desk.
+    let nats = ["IN", "MA", "PK", "RO", "SN"];
+    for k in 0..16i64 {
+        let comune = places[usize::try_from(k).unwrap_or(0) % places.len()];
+        let n = |base: i64| base + (k * 7 + base) % 5;
+        let nat = |j: usize| nats[(usize::try_from(k).unwrap_or(0) + j) % nats.len()];
+        let row = |sex: &str, age: &str, j: usize, count: i64| ContactRow {
+            sex: sex.into(),
+            age_band: age.into(),
+            nationality: nat(j).into(),
+            sector: "agricoltura".into(),
+            count,
+        };
+        let at_desk = k % 4 == 3;
+        let input = SessionInput {
+            client_uuid: format!("de300000-0000-4000-8000-{k:012x}"),
+            held_on: date_in(-7 * k - 2),
+            comune: if at_desk { "020017".into() } else { comune.into() },
+            team_id: if at_desk { None } else { Some(team) },
+            desk_id: if at_desk { desk } else { None },
+            contacts: vec![
+                row("m", "25_34", 0, n(4)),
+                row("m", "35_44", 1, n(2)),
+                row("f", "25_34", 2, n(1)),
+                row("m", "18_24", 0, n(1)),
+            ],
+            materials: vec![
+                MaterialRow { material: "volantino".into(), language: "pa".into(), quantity: n(6) },
+                MaterialRow { material: "kit_igiene".into(), language: String::new(), quantity: n(2) },
+            ],
+            needs: vec![
+                "salario".into(),
+                "documenti".into(),
+                if k % 3 == 0 { "sfruttamento".into() } else { "sanita".into() },
+            ],
+            ..Default::default()
+        };
+        let checked = o::check_session(&input, &date_in(0)).map_err(|e| anyhow::anyhow!("demo session: {e:?}"))?;
+        out::record(tx, lule, &checked, "web", Some(operator)).await?;
+    }
+    Ok(())
 }
 
 /// Rome wall-clock time `days` from now at `hour`:00.

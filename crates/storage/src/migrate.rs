@@ -18,6 +18,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (9, "census_coding", include_str!("../migrations/sqlite/0009_census_coding.sql")),
     (10, "census_queries", include_str!("../migrations/sqlite/0010_census_queries.sql")),
     (11, "settlements", include_str!("../migrations/sqlite/0011_settlements.sql")),
+    (12, "outreach", include_str!("../migrations/sqlite/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/sqlite/0013_cases.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
@@ -32,6 +33,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (9, "census_coding", include_str!("../migrations/postgres/0009_census_coding.sql")),
     (10, "census_queries", include_str!("../migrations/postgres/0010_census_queries.sql")),
     (11, "settlements", include_str!("../migrations/postgres/0011_settlements.sql")),
+    (12, "outreach", include_str!("../migrations/postgres/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/postgres/0013_cases.sql")),
 ];
 

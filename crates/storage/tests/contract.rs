@@ -13,6 +13,9 @@ use argine_storage::orgs::{self, NewOrganisation};
 use argine_storage::{Db, StorageError, audit, jobs, sessions, throttle, tokens};
 use std::future::Future;
 
+/// Services and outreach (migration 0012).
+mod outreach;
+
 struct TestDb {
     db: Db,
     _dir: Option<tempfile::TempDir>,

@@ -25,8 +25,10 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     };
+    // The outreach service worker controls the `/uscite/` pages (offline mode).
+    let sw_scope = (path == "argine/outreach-sw.js").then_some("/uscite/");
     let etag = format!("\"{}\"", data_encoding::HEXLOWER.encode(&file.metadata.sha256_hash()[..8]));
-    (
+    let mut res = (
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
@@ -34,5 +36,9 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         ],
         file.data,
     )
-        .into_response()
+        .into_response();
+    if let Some(scope) = sw_scope {
+        res.headers_mut().insert("service-worker-allowed", header::HeaderValue::from_static(scope));
+    }
+    res
 }

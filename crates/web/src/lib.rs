@@ -16,6 +16,7 @@ pub mod mail;
 mod middleware;
 pub use middleware::RequestCtx;
 pub mod network;
+pub mod outreach;
 pub mod pages;
 pub mod priority;
 pub mod reports;
@@ -130,6 +131,21 @@ pub fn router(state: AppState) -> Router {
         .route("/casi/accessi/{grant}", post(cases::work::glass_decide))
         .route("/insediamenti/{id}/stato", post(settlements::set_status))
         .route("/insediamenti/{id}/posizione", post(settlements::move_point))
+        // Services, listening points, itinerant teams and outreach sessions.
+        .route("/servizi", get(outreach::services::list).post(outreach::services::create))
+        .route("/servizi/nuovo", get(outreach::services::new_form))
+        .route("/servizi/sportelli", get(outreach::services::desks))
+        .route("/servizi/unita-mobili", get(outreach::services::teams).post(outreach::services::create_team))
+        .route("/servizi/unita-mobili/{id}", get(outreach::services::team))
+        .route("/servizi/unita-mobili/{id}/tappe", post(outreach::services::add_stop))
+        .route("/servizi/{id}", get(outreach::services::detail).post(outreach::services::update))
+        .route("/servizi/{id}/modifica", get(outreach::services::edit_form))
+        .route("/servizi/{id}/sedi", post(outreach::services::add_place))
+        .route("/uscite", get(outreach::sessions::list).post(outreach::sessions::create))
+        .route("/uscite/nuova", get(outreach::sessions::new_form))
+        .route("/uscite/offline", get(outreach::sessions::offline))
+        .route("/uscite/sincronizza", post(outreach::sessions::sync))
+        .route("/uscite/{id}", get(outreach::sessions::detail))
         .route("/dati-aperti", get(reports::public::list))
         .route("/dati-aperti/{id}", get(reports::public::show))
         .route("/dati-aperti/{id}/{file}", get(reports::public::file))
@@ -188,6 +204,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/settlements", get(settlements::api_list))
         .route("/api/v1/settlements/summary", get(settlements::api_summary))
+        .route("/api/v1/services", get(outreach::api::services))
+        .route("/api/v1/outreach/teams", get(outreach::api::teams))
+        .route("/api/v1/outreach/sessions", get(outreach::api::list_sessions).post(outreach::api::create_session))
         .route("/api/v1/organisations", get(api::organisations))
         .route("/api/v1/organisations/{id}", get(network::api::organisation))
         .route("/api/v1/protocols", get(network::api::protocols))

@@ -25,6 +25,7 @@ mod census_query;
 mod census_respond;
 mod mail_smtp;
 mod network;
+mod outreach;
 mod priority;
 mod privacy;
 mod reports;

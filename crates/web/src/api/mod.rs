@@ -39,7 +39,11 @@ use utoipa::{OpenApi, ToSchema};
         crate::settlements::api_list,
         crate::priority::api::indicators,
         crate::priority::api::scores,
-        crate::priority::api::allocations
+        crate::priority::api::allocations,
+        crate::outreach::api::services,
+        crate::outreach::api::teams,
+        crate::outreach::api::list_sessions,
+        crate::outreach::api::create_session
     ),
     components(schemas(
         Me,

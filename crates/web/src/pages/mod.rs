@@ -82,13 +82,15 @@ impl Chrome {
         c.user_name = Some(user.user.display_name.clone());
         c.org_name = Some(user.org.name.clone());
         let a = &user.actor;
-        let items: [(&'static str, &'static str, Action, Resource); 10] = [
+        let items: [(&'static str, &'static str, Action, Resource); 12] = [
             ("/", "nav-home", Action::ViewDashboard, Resource::System),
             ("/rete/organizzazioni", "nav-network", Action::ViewOrganisations, Resource::Organisations),
             ("/censimento/questionari", "nav-census", Action::ViewCensus, Resource::Census),
             ("/rapporti", "nav-reports", Action::ViewCensus, Resource::Census),
             ("/insediamenti", "nav-settlements", Action::ViewSettlements, Resource::Settlements),
             ("/casi", "nav-cases", Action::ViewCases, Resource::Cases),
+            ("/servizi", "nav-services", Action::ViewServices, Resource::FieldWork),
+            ("/uscite", "nav-outreach", Action::ViewOutreach, Resource::FieldWork),
             ("/territori/priorita", "nav-priority", Action::ViewCensus, Resource::Census),
             ("/admin/utenti", "nav-users", Action::ViewUsers, Resource::Users),
             ("/admin/audit", "nav-audit", Action::ViewAuditLog, Resource::AuditLog),

@@ -1,0 +1,261 @@
+//! Services and outreach end to end: the demo's directory on the pages and as HSDS JSON; a
+//! service created by an operator for its own organisation (errors shown, nothing lost); an
+//! outreach session recorded from the form, from the phone's sync and from the API — once per
+//! client UUID however often it is sent; nothing but the anonymous schema accepted; who sees
+//! the sessions; the writes audited.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+async fn token(app: &TestApp, who: &str, scope: &str) -> String {
+    let secret = argine_domain::auth::token::new_secret("argn_");
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let user = argine_storage::accounts::find_by_email(&mut conn, &app.account(who).email).await.unwrap().unwrap();
+    let digest = argine_domain::auth::token::digest(&secret);
+    argine_storage::tokens::create(&mut conn, user.id, "prova", &digest, scope, argine_storage::now() + 86_400)
+        .await
+        .unwrap();
+    secret
+}
+
+fn today() -> String {
+    argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date().to_string()
+}
+
+#[tokio::test]
+async fn the_directory_is_listed_filtered_and_exported_as_hsds() {
+    let app = spawn().await;
+    let viewer = app.login_as("viewer").await;
+    let page = app.get(&viewer, "/servizi").await.text().await.unwrap();
+    for name in
+        ["Sportello di ascolto Lule", "Sportello sindacale lavoratori agricoli", "Corsi di italiano per stranieri"]
+    {
+        assert!(page.contains(name), "{name}");
+    }
+    let health = app.get(&viewer, "/servizi?tipo=health").await.text().await.unwrap();
+    assert!(health.contains("STP") && !health.contains("Corsi di italiano"));
+    let punjabi = app.get(&viewer, "/servizi?lingua=pa").await.text().await.unwrap();
+    assert!(punjabi.contains("Sportello di ascolto Lule") && !punjabi.contains("Corsi di italiano"));
+    let castiglione = app.get(&viewer, "/servizi?comune=020017").await.text().await.unwrap();
+    assert!(castiglione.contains("Corsi di italiano") && !castiglione.contains("STP"));
+    let desks = app.get(&viewer, "/servizi/sportelli").await.text().await.unwrap();
+    assert!(desks.contains("Sportello di Castiglione delle Stiviere") && desks.contains("09:00-13:00"), "{desks}");
+    assert!(!desks.contains("Poliambulatorio"), "not a listening point");
+    let teams = app.get(&viewer, "/servizi/unita-mobili").await.text().await.unwrap();
+    assert!(teams.contains("Unità mobile Lule"));
+
+    let secret = token(&app, "viewer", "read").await;
+    let r =
+        reqwest::Client::new().get(format!("{}/api/v1/services", app.url)).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let hsds: Value = r.json().await.unwrap();
+    assert_eq!(hsds["services"].as_array().unwrap().len(), 6);
+    let lule = hsds["services"].as_array().unwrap().iter().find(|s| s["name"] == "Sportello di ascolto Lule").unwrap();
+    let org = hsds["organizations"].as_array().unwrap().iter().find(|o| o["id"] == lule["organization_id"]).unwrap();
+    assert_eq!(org["name"], "Associazione Lule");
+    let sal = hsds["service_at_locations"].as_array().unwrap().iter().find(|a| a["service_id"] == lule["id"]).unwrap();
+    assert_eq!(sal["schedules"].as_array().unwrap().len(), 3);
+    assert_eq!(sal["schedules"][0]["byday"], "MO");
+    let loc = hsds["locations"].as_array().unwrap().iter().find(|l| l["id"] == sal["location_id"]).unwrap();
+    assert_eq!(loc["addresses"][0]["city"], "Castiglione delle Stiviere");
+    for id in [&lule["id"], &org["id"], &sal["id"], &loc["id"]] {
+        assert_eq!(id.as_str().unwrap().len(), 36, "UUID ids: {id}");
+    }
+}
+
+#[tokio::test]
+async fn an_operator_keeps_its_own_services_only() {
+    let app = spawn().await;
+    let op = app.login_as("operator").await;
+    let bad = app
+        .post(
+            &op,
+            "/servizi",
+            &[
+                ("name", "Consulenza legale Lule"),
+                ("kind", "legal_advice"),
+                ("comune", "999999"),
+                ("place_name", "Sede"),
+                ("hours_1", "13:00-09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("Consulenza legale Lule"), "typed values kept");
+    assert!(page.contains("codice ISTAT") && page.contains("09:00-13:00, con la chiusura"), "{page}");
+    let ok = app
+        .post(
+            &op,
+            "/servizi",
+            &[
+                ("name", "Consulenza legale Lule"),
+                ("kind", "legal_advice"),
+                ("languages", "it"),
+                ("languages", "pa"),
+                ("place_name", "Sede di Suzzara"),
+                ("address", "Piazza Garibaldi 1"),
+                ("comune", "020065"),
+                ("listening_point", "1"),
+                ("hours_2", "10:00-12:00"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 303);
+    let path = location(&ok);
+    let detail = app.get(&op, &path).await.text().await.unwrap();
+    assert!(detail.contains("Sede di Suzzara") && detail.contains("martedì: 10:00-12:00"), "{detail}");
+    // Another organisation's service: the operator cannot change it.
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let d = argine_storage::services::directory(&mut conn).await.unwrap();
+    drop(conn);
+    let flai = d.services.iter().find(|s| s.name.contains("sindacale")).unwrap();
+    let r = app.get(&op, &format!("/servizi/{}/modifica", flai.id)).await;
+    assert_eq!(r.status(), 403);
+    let r = app.post(&op, &format!("/servizi/{}", flai.id), &[("name", "X"), ("kind", "other")]).await;
+    assert_eq!(r.status(), 403);
+    // The coordinator of the province may (the desk is in Mantova).
+    let coord = app.login_as("coordinator").await;
+    assert_eq!(app.get(&coord, &format!("/servizi/{}/modifica", flai.id)).await.status(), 200);
+    let audit = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter { action: Some("service.create".into()), limit: 10, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 1);
+}
+
+#[tokio::test]
+async fn a_session_is_recorded_once_however_often_it_is_synced() {
+    let app = spawn().await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let team = argine_storage::outreach::teams(&mut conn).await.unwrap()[0].clone();
+    let before = argine_storage::outreach::sessions(&mut conn).await.unwrap().len();
+    drop(conn);
+    let op = app.login_as("operator").await;
+
+    // From the phone: the same offline record synced twice is one session.
+    let uuid = "3f2b8c1a-7d4e-4f9a-b1c2-d3e4f5a6b7c8";
+    let record = json!({
+        "client_uuid": uuid, "held_on": today(), "comune": "020028", "team_id": team.id,
+        "contacts": [{"sex": "m", "age_band": "25_34", "nationality": "IN", "sector": "agricoltura", "count": 7},
+                     {"sex": "f", "age_band": "nd", "nationality": "ND", "sector": "nd", "count": 2}],
+        "materials": [{"material": "volantino", "language": "pa", "quantity": 9}],
+        "needs": ["salario", "sfruttamento"],
+    });
+    let sync =
+        |body: Value| op.post(format!("{}/uscite/sincronizza", app.url)).header("Origin", &app.url).json(&body).send();
+    let first = sync(record.clone()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let id = first.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let second = sync(record.clone()).await.unwrap();
+    assert_eq!(second.status(), 200);
+    assert_eq!(second.json::<Value>().await.unwrap(), json!({"id": id, "created": false}));
+    // A cross-site page cannot sync into the operator's session.
+    let forged = op
+        .post(format!("{}/uscite/sincronizza", app.url))
+        .header("Origin", "https://evil.invalid")
+        .json(&record)
+        .send();
+    assert_eq!(forged.await.unwrap().status(), 403);
+    // Nothing but the anonymous schema: a name riding along is refused, nothing stored.
+    let mut with_name = record.clone();
+    with_name["client_uuid"] = json!("5a5a5a5a-1111-4222-8333-444455556666");
+    with_name["contacts"][0]["name"] = json!("Mario Rossi");
+    assert_eq!(sync(with_name).await.unwrap().status(), 400);
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    assert_eq!(argine_storage::outreach::count_by_uuid(&mut conn, uuid).await.unwrap(), 1);
+    assert_eq!(
+        argine_storage::outreach::count_by_uuid(&mut conn, "5a5a5a5a-1111-4222-8333-444455556666").await.unwrap(),
+        0
+    );
+    assert_eq!(argine_storage::outreach::sessions(&mut conn).await.unwrap().len(), before + 1);
+    drop(conn);
+
+    // The session's page: the grid, the totals, the link to an individual record.
+    let page = app.get(&op, &format!("/uscite/{id}")).await.text().await.unwrap();
+    assert!(page.contains("id=\"session-total\">9<"), "{page}");
+    assert!(page.contains(&format!("/casi/nuovo?sessione={id}")));
+    assert!(page.contains("segnali di sfruttamento"));
+
+    // Through the API with a write token, again idempotent; the list counts it once.
+    let secret = token(&app, "operator", "read_write").await;
+    let api = reqwest::Client::new();
+    let r = api
+        .post(format!("{}/api/v1/outreach/sessions", app.url))
+        .bearer_auth(&secret)
+        .json(&record)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut other = record.clone();
+    other["client_uuid"] = json!("9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4");
+    other["team_id"] = json!(999_999);
+    let r = api
+        .post(format!("{}/api/v1/outreach/sessions", app.url))
+        .bearer_auth(&secret)
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a team of no one");
+    let list: Value = api
+        .get(format!("{}/api/v1/outreach/sessions", app.url))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mine: Vec<&Value> = list["sessions"].as_array().unwrap().iter().filter(|s| s["client_uuid"] == uuid).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["contacts_total"], 9);
+    let read = token(&app, "operator", "read").await;
+    let r =
+        api.post(format!("{}/api/v1/outreach/sessions", app.url)).bearer_auth(&read).json(&other).send().await.unwrap();
+    assert_eq!(r.status(), 403, "a read token cannot record");
+
+    // The form: its UUID is made when shown, so sending it twice records one session.
+    let form = app.get(&op, "/uscite/nuova").await.text().await.unwrap();
+    let form_uuid = form.split("name=\"client_uuid\" value=\"").nth(1).unwrap()[..36].to_owned();
+    let team_value = format!("team:{}", team.id);
+    let day = today();
+    let fields: Vec<(&str, &str)> = vec![
+        ("client_uuid", form_uuid.as_str()),
+        ("held_on", day.as_str()),
+        ("comune", "020017"),
+        ("team", team_value.as_str()),
+        ("sex", "m"),
+        ("age_band", "25_34"),
+        ("nationality", "MA"),
+        ("sector", "edilizia"),
+        ("count", "3"),
+        ("needs", "alloggio"),
+    ];
+    let a = app.post(&op, "/uscite", &fields).await;
+    let b = app.post(&op, "/uscite", &fields).await;
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+    assert_eq!(location(&a), location(&b));
+
+    // Who sees the sessions: the coordinator of the province yes, the viewer no.
+    let coord = app.login_as("coordinator").await;
+    let list = app.get(&coord, "/uscite").await.text().await.unwrap();
+    assert!(list.contains(&format!("/uscite/{id}")));
+    let viewer = app.login_as("viewer").await;
+    assert_eq!(app.get(&viewer, "/uscite").await.status(), 403);
+    assert_eq!(app.get(&viewer, &format!("/uscite/{id}")).await.status(), 403);
+    let created = argine_storage::audit::search(
+        &app.state.db,
+        &argine_storage::audit::Filter {
+            action: Some("outreach_session.create".into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.len(), 2, "the sync and the form, each once");
+}
