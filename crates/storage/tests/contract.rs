@@ -14,6 +14,7 @@ use argine_storage::{Db, StorageError, audit, jobs, sessions, throttle, tokens};
 use std::future::Future;
 
 /// Services and outreach (migration 0012).
+#[path = "contract/outreach.rs"]
 mod outreach;
 
 struct TestDb {

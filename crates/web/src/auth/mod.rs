@@ -64,6 +64,8 @@ fn resource_type(r: &Resource) -> &'static str {
         Resource::Settlements => "settlements",
         Resource::Cases | Resource::Case(_) | Resource::CaseField { .. } => "case",
         Resource::Referral { .. } => "referral",
+        Resource::FieldRecord { .. } => "field_record",
+        Resource::FieldWork => "field_work",
     }
 }
 

@@ -8,7 +8,6 @@ use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::network::form::{field, fields, pairs};
-use crate::network::orgs::audit_write;
 use crate::pages::{Chrome, render};
 use argine_domain::access::{Action, Actor, Resource};
 use argine_domain::outreach::{self as domain, ContactRow, MaterialRow, SessionInput, Totals};
