@@ -220,7 +220,12 @@ pub async fn record(
     .bind(by)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| match StorageError::from(e) {
+        // A sync racing itself: the other one stored the UUID first (named alike on both databases).
+        StorageError::Conflict(_) => StorageError::Conflict("outreach_sessions_client_uuid_key".into()),
+        other => other,
+    })?;
     for c in &s.contacts {
         sqlx::query(
             "INSERT INTO outreach_contacts (session_id, sex, age_band, nationality, sector, count)

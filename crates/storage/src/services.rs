@@ -2,7 +2,7 @@
 //! organisation, locations, the service at a location (a listening point when flagged) and its
 //! opening hours. Every row has a UUID for the HSDS export.
 
-use crate::{Result, now};
+use crate::{Result, StorageError, now};
 use argine_domain::outreach::Opening;
 use sqlx::{AnyConnection, FromRow};
 
@@ -103,7 +103,7 @@ pub async fn update(conn: &mut AnyConnection, id: i64, f: &ServiceFields<'_>, st
     .execute(&mut *conn)
     .await?;
     if r.rows_affected() == 0 {
-        return Err(crate::StorageError::NotFound);
+        return Err(StorageError::NotFound);
     }
     Ok(())
 }
@@ -177,6 +177,9 @@ pub struct ServiceAtLocation {
 }
 
 /// Offers a service at a location (a listening point when `listening_point`), with its hours.
+/// The same service twice at the same location is `Conflict("service_at_location_pair_key")`
+/// on both databases (SQLite names the columns, not the constraint); the caller's transaction
+/// is then spent on PostgreSQL.
 pub async fn offer_at(
     conn: &mut AnyConnection,
     service_id: i64,
@@ -196,7 +199,11 @@ pub async fn offer_at(
     .bind(note)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| match StorageError::from(e) {
+        StorageError::Conflict(_) => StorageError::Conflict("service_at_location_pair_key".into()),
+        other => other,
+    })?;
     set_hours(conn, id, hours).await?;
     Ok(id)
 }
