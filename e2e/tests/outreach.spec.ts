@@ -27,7 +27,9 @@ test('a session recorded offline is synced once, and nothing personal stays on t
   await page.fill('#of-count-2', '2');
   await page.selectOption('#of-lf-lang', 'pa');
   await page.fill('#of-lf-q', '10');
-  await page.check('#of-n-salario');
+  // Bootstrap Italia draws the box on the label (the input itself is hidden): tap the label.
+  await page.click('label[for="of-n-salario"]');
+  await expect(page.locator('#of-n-salario')).toBeChecked();
   await page.click('#offline-save');
   await expect(page.locator('#offline-count')).toHaveText('1');
 
