@@ -143,6 +143,7 @@ loggedInSuite('operator', [
 
 loggedInSuite('viewer', [
   { name: 'viewer-home', path: '/', status: 200 },
+  { name: 'viewer-casi-indicatori', path: '/casi/indicatori', status: 200 },
   { name: 'viewer-audit-403', path: '/admin/audit', status: 403 },
   { name: 'viewer-organizzazione', path: '/rete/organizzazioni/3', status: 200 },
   { name: 'viewer-protocollo', path: '/rete/protocolli/1', status: 200 },

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod cases_dup;
+pub mod cases_stats;
 pub mod census;
 pub mod jobs;
 mod migrate;

@@ -199,7 +199,8 @@ pub fn router(state: AppState) -> Router {
         .route("/territori/priorita.xlsx", get(priority::pages::ranking_xlsx))
         .route("/territori/ripartizione", get(priority::pages::allocation))
         .route("/territori/ripartizione.xlsx", get(priority::pages::allocation_xlsx))
-        .route("/territori/ripartizione.pdf", get(priority::pages::allocation_pdf));
+        .route("/territori/ripartizione.pdf", get(priority::pages::allocation_pdf))
+        .route("/casi/indicatori", get(cases::indicators::page));
     let api = Router::new()
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/settlements", get(settlements::api_list))
@@ -227,6 +228,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/territories/indicators", get(priority::api::indicators))
         .route("/api/v1/territories/scores", get(priority::api::scores))
         .route("/api/v1/allocations", post(priority::api::allocations))
+        .route("/api/v1/cases", get(cases::api::list).post(cases::api::create))
+        .route("/api/v1/cases/indicators", get(cases::indicators::api))
+        .route("/api/v1/cases/{id}", get(cases::api::show))
+        .route("/api/v1/cases/{id}/referrals", post(cases::api::refer))
+        .route("/api/v1/referrals/{id}/response", post(cases::api::respond))
         .route("/api/v1/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(api::docs));
     // Routes that take files: a larger body limit of their own (multipart).

@@ -156,6 +156,40 @@ async fn every_route_every_role_inside_and_outside() {
         .await
         .unwrap();
     let m_case = argine_storage::cases::open_case(&mut tx, m_person, mantova_org, "020030", target).await.unwrap();
+    // Referred with consent to the Foggia organisation: the case team is Mantova (all fields)
+    // and Foggia (names).
+    let (foggia_org, _) = org_ids[2].clone();
+    let consent = argine_storage::cases::add_consent(
+        &mut tx,
+        &argine_storage::cases::NewConsent {
+            person: m_person,
+            purposes: "referral",
+            fields: "names",
+            recipients: &[foggia_org],
+            language: "it",
+            given_on: "2026-01-01",
+            by: target,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let referral_id = argine_storage::cases::add_referral(
+        &mut tx,
+        &argine_storage::cases::NewReferral {
+            case: m_case,
+            from_org: mantova_org,
+            to_org: foggia_org,
+            consent,
+            fields: "names",
+            due_on: "2030-01-01",
+            by: target,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let case_id = m_case;
     let case_res = Resource::Case(argine_domain::access::CaseAccess {
         case_id: m_case,
         owner_org: mantova_org,
@@ -174,6 +208,9 @@ async fn every_route_every_role_inside_and_outside() {
     tx.commit().await.unwrap();
 
     let target_res = Resource::User { id: target, org_id: target_org, org_jurisdiction: target_org_j.clone() };
+    let case_access = argine_web::cases::vault::load(state, case_id).await.unwrap().access;
+    let case_res = Resource::Case(case_access.clone());
+    let referral_res = Resource::Referral { case: case_access, to_org: foggia_org };
     let cases = |me: &Actor| -> Vec<RouteCase> {
         let self_res = Resource::User { id: me.user_id, org_id: me.org_id, org_jurisdiction: me.jurisdiction.clone() };
         let c = |method, path: &str, form: Vec<(&'static str, &'static str)>, action, resource, api| RouteCase {
@@ -607,6 +644,20 @@ async fn every_route_every_role_inside_and_outside() {
             ),
             c("GET", "/casi/accessi", vec![], Action::ReviewBreakGlass, Resource::Cases, false),
             c("POST", "/casi/accessi/999999", vec![], Action::ReviewBreakGlass, Resource::Cases, false),
+            c("GET", "/api/v1/cases", vec![], Action::ViewCases, Resource::Cases, true),
+            c("POST", "/api/v1/cases", vec![], Action::ManageCase, Resource::Cases, true),
+            c("GET", &format!("/api/v1/cases/{m_case}"), vec![], Action::ViewCase, case_res.clone(), true),
+            c("POST", &format!("/api/v1/cases/{m_case}/referrals"), vec![], Action::ManageCase, case_res.clone(), true),
+            c(
+                "POST",
+                &format!("/api/v1/referrals/{referral_id}/response"),
+                vec![],
+                Action::RespondReferral,
+                referral_res.clone(),
+                true,
+            ),
+            c("GET", "/api/v1/cases/indicators", vec![], Action::ViewCaseIndicators, Resource::Cases, true),
+            c("GET", "/casi/indicatori", vec![], Action::ViewCaseIndicators, Resource::Cases, false),
         ]
     };
 

@@ -43,7 +43,13 @@ use utoipa::{OpenApi, ToSchema};
         crate::outreach::api::services,
         crate::outreach::api::teams,
         crate::outreach::api::list_sessions,
-        crate::outreach::api::create_session
+        crate::outreach::api::create_session,
+        crate::cases::api::list,
+        crate::cases::api::show,
+        crate::cases::api::create,
+        crate::cases::api::refer,
+        crate::cases::api::respond,
+        crate::cases::indicators::api
     ),
     components(schemas(
         Me,
@@ -75,7 +81,26 @@ use utoipa::{OpenApi, ToSchema};
         crate::priority::api::SelectionIn,
         crate::priority::api::FactorsIn,
         crate::priority::api::AllocationOut,
-        crate::priority::api::ShareOut
+        crate::priority::api::ShareOut,
+        crate::cases::api::CaseProblem,
+        crate::cases::api::FieldError,
+        crate::cases::api::CaseLineOut,
+        crate::cases::api::CaseOut,
+        crate::cases::api::PersonOut,
+        crate::cases::api::DocumentOut,
+        crate::cases::api::ConsentOut,
+        crate::cases::api::ReferralOut,
+        crate::cases::api::EventOut,
+        crate::cases::api::CaseIn,
+        crate::cases::api::CreatedOut,
+        crate::cases::api::ReferralIn,
+        crate::cases::api::ReferralCreatedOut,
+        crate::cases::api::ResponseIn,
+        crate::cases::api::ResponseOut,
+        crate::cases::indicators::IndicatorsOut,
+        crate::cases::indicators::CountOut,
+        crate::cases::indicators::TableOut,
+        crate::cases::indicators::DaysOut
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -1,0 +1,158 @@
+//! Counts of case work for the indicators: grouped in the database, never a row about a person
+//! leaves this module. Disclosure control is the caller's (the web layer withholds small cells).
+//!
+//! A territory is a list of province codes: the first three digits of a Comune's ISTAT code are
+//! its province's code, so a region is the list of its provinces.
+
+use crate::Result;
+use sqlx::AnyConnection;
+
+/// The period (Unix seconds, `from` included, `to` excluded) and the territory.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Province codes (`020`); `None`: everywhere.
+    pub provinces: Option<Vec<String>>,
+}
+
+/// A group and its count.
+pub type Counts = Vec<(Vec<String>, i64)>;
+
+/// Appends `AND …` for the period on `at` and the territory on `comune`, binding from `$n+1`.
+fn scope_sql(sql: &mut String, s: &Scope, at: &str, comune: &str, n: &mut usize) {
+    if s.from.is_some() {
+        *n += 1;
+        sql.push_str(&format!(" AND {at} >= ${n}"));
+    }
+    if s.to.is_some() {
+        *n += 1;
+        sql.push_str(&format!(" AND {at} < ${n}"));
+    }
+    if let Some(p) = &s.provinces {
+        let marks: Vec<String> = p
+            .iter()
+            .map(|_| {
+                *n += 1;
+                format!("${n}")
+            })
+            .collect();
+        if marks.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            sql.push_str(&format!(" AND SUBSTR({comune}, 1, 3) IN ({})", marks.join(", ")));
+        }
+    }
+}
+
+/// Runs a grouping query whose select list is `keys` (text columns, NULL read as '') then a
+/// count, within the scope.
+async fn grouped(
+    conn: &mut AnyConnection,
+    select_from: &str,
+    keys: &[&str],
+    at: &str,
+    comune: &str,
+    s: &Scope,
+) -> Result<Counts> {
+    let cols: Vec<String> = keys.iter().map(|k| format!("COALESCE({k}, '')")).collect();
+    let mut sql = format!("SELECT {}, COUNT(*) FROM {select_from} WHERE 1 = 1", cols.join(", "));
+    let mut n = 0;
+    scope_sql(&mut sql, s, at, comune, &mut n);
+    sql.push_str(&format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(f) = s.from {
+        q = q.bind(f);
+    }
+    if let Some(t) = s.to {
+        q = q.bind(t);
+    }
+    for p in s.provinces.iter().flatten() {
+        q = q.bind(p.clone());
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    use sqlx::Row;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut key = Vec::with_capacity(keys.len());
+        for i in 0..keys.len() {
+            key.push(r.try_get::<String, _>(i)?);
+        }
+        out.push((key, r.try_get::<i64, _>(keys.len())?));
+    }
+    Ok(out)
+}
+
+/// Contacts: people recorded in the period (each record is a contact, whether or not it became a
+/// case), by the Comune where they were met.
+pub async fn contacts(conn: &mut AnyConnection, s: &Scope) -> Result<i64> {
+    let rows = grouped(conn, "persons p", &["'all'"], "p.created_at", "p.comune_code", s).await?;
+    Ok(rows.into_iter().map(|(_, n)| n).sum())
+}
+
+/// Cases opened in the period by (stage, outcome).
+pub async fn cases_by_stage_outcome(conn: &mut AnyConnection, s: &Scope) -> Result<Counts> {
+    grouped(conn, "cases c", &["c.stage", "c.outcome"], "c.opened_at", "c.comune_code", s).await
+}
+
+/// People whose case was opened in the period by (sex, age band, nationality).
+pub async fn cases_by_person(conn: &mut AnyConnection, s: &Scope) -> Result<Counts> {
+    grouped(
+        conn,
+        "cases c JOIN persons p ON p.id = c.person_id",
+        &["p.sex", "p.age_band", "p.nationality"],
+        "c.opened_at",
+        "c.comune_code",
+        s,
+    )
+    .await
+}
+
+/// Cases closed in the period by reason.
+pub async fn closures(conn: &mut AnyConnection, s: &Scope) -> Result<Counts> {
+    grouped(
+        conn,
+        "cases c",
+        &["c.close_reason"],
+        "c.closed_at",
+        "c.comune_code",
+        &Scope { from: s.from.or(Some(0)), ..s.clone() },
+    )
+    .await
+}
+
+/// Referrals made in the period by (receiving organisation, status).
+pub async fn referrals(conn: &mut AnyConnection, s: &Scope) -> Result<Counts> {
+    grouped(
+        conn,
+        "referrals r JOIN cases c ON c.id = r.case_id",
+        &["CAST(r.to_org AS TEXT)", "r.status"],
+        "r.created_at",
+        "c.comune_code",
+        s,
+    )
+    .await
+}
+
+/// Seconds from referral to acceptance of the referrals made in the period and accepted,
+/// sorted.
+pub async fn seconds_to_acceptance(conn: &mut AnyConnection, s: &Scope) -> Result<Vec<i64>> {
+    let mut sql = String::from(
+        "SELECT r.responded_at - r.created_at FROM referrals r JOIN cases c ON c.id = r.case_id
+         WHERE r.status = 'accepted' AND r.responded_at IS NOT NULL",
+    );
+    let mut n = 0;
+    scope_sql(&mut sql, s, "r.created_at", "c.comune_code", &mut n);
+    sql.push_str(" ORDER BY 1");
+    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    if let Some(f) = s.from {
+        q = q.bind(f);
+    }
+    if let Some(t) = s.to {
+        q = q.bind(t);
+    }
+    for p in s.provinces.iter().flatten() {
+        q = q.bind(p.clone());
+    }
+    Ok(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0).collect())
+}
