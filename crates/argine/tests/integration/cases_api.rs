@@ -45,6 +45,7 @@ async fn audited(app: &TestApp, action: &str) -> Vec<argine_domain::audit::Store
 #[tokio::test]
 async fn three_organisations_through_the_api() {
     let app = spawn().await;
+    clear_demo_cases(&app).await;
     let ngo = token(&app, "operator", "read_write").await;
     let body = token(&app, "antitratta", "read_write").await;
     let union = token(&app, "union", "read_write").await;

@@ -14,6 +14,7 @@ struct Made {
 #[tokio::test]
 async fn counts_are_right_and_small_cells_are_withheld() {
     let app = spawn().await;
+    clear_demo_cases(&app).await;
     let mut conn = app.state.db.pool().acquire().await.unwrap();
     let op = argine_storage::accounts::find_by_email(&mut conn, &app.account("operator").email).await.unwrap().unwrap();
     let anti = argine_storage::orgs::find_by_name(&mut conn, "Ente anti-tratta Lombardia").await.unwrap().unwrap().id;

@@ -149,3 +149,22 @@ fn uuid_like() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
+
+/// Removes the demo's case work (its three people), for tests that count cases from zero.
+pub async fn clear_demo_cases(app: &TestApp) {
+    for table in [
+        "case_events",
+        "case_items",
+        "referrals",
+        "assessments",
+        "glass_access",
+        "person_links",
+        "duplicate_signals",
+        "consents",
+        "cases",
+        "person_blind_index",
+        "persons",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(app.state.db.pool()).await.unwrap();
+    }
+}
