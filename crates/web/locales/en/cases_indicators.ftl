@@ -49,3 +49,5 @@ referral-reason-too-long = The text is too long.
 referral-decision-invalid = Say whether to accept or decline.
 referral-decline-reason = A reason is needed to decline.
 referral-not-pending = The referral is no longer waiting for an answer.
+referral-due-past = The expected answer date has passed.
+referral-reason-empty = Write the reason for the referral.

@@ -49,3 +49,5 @@ referral-reason-too-long = Il testo è troppo lungo.
 referral-decision-invalid = Indica se accettare o rifiutare.
 referral-decline-reason = Per rifiutare serve un motivo.
 referral-not-pending = L'invio non è più in attesa di risposta.
+referral-due-past = La data di risposta attesa è già passata.
+referral-reason-empty = Scrivete il motivo dell'invio.

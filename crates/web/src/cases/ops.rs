@@ -69,8 +69,15 @@ pub async fn refer(
     if r.fields.is_empty() {
         return Ok(Err(Refused::Invalid("fields", "referral-fields-empty")));
     }
-    if parse_date(&r.due_on).is_none() {
-        return Ok(Err(Refused::Invalid("due_on", "referral-due-invalid")));
+    match parse_date(&r.due_on) {
+        None => return Ok(Err(Refused::Invalid("due_on", "referral-due-invalid"))),
+        Some(d) if d < argine_domain::calendar::rome_local(time::OffsetDateTime::now_utc()).date() => {
+            return Ok(Err(Refused::Invalid("due_on", "referral-due-past")));
+        }
+        Some(_) => {}
+    }
+    if r.reason.trim().is_empty() {
+        return Ok(Err(Refused::Invalid("reason", "referral-reason-empty")));
     }
     if r.reason.chars().count() > MAX_REASON {
         return Ok(Err(Refused::Invalid("reason", "referral-reason-too-long")));
@@ -100,7 +107,7 @@ pub async fn refer(
     .await?;
     let reason = vault::seal_text(&key, r.reason.trim(), &vault::aad("referrals.reason", id))?;
     store::set_referral_reason(&mut tx, id, &reason).await?;
-    let detail = json!({"referral": id, "to_org": r.to_org, "fields": fields, "consent": consent});
+    let detail = json!({"referral": id, "to": r.to_org, "fields": fields, "consent": consent});
     store::add_event(&mut tx, l.case.id, Some(who.actor.org_id), Some(who.user_id), "referral", &detail).await?;
     vault::audit_case_write(&mut tx, ctx, who, "case.refer", l.case.id, detail).await?;
     tx.commit().await?;
@@ -171,13 +178,10 @@ pub async fn respond(
         Decision::Accept => "referral_accepted",
         Decision::Decline => "referral_declined",
     };
-    let detail = json!({"referral": r.id, "to_org": r.to_org});
+    let detail = json!({"referral": r.id, "to": r.to_org});
     store::add_event(&mut tx, l.case.id, Some(who.actor.org_id), Some(who.user_id), kind, &detail).await?;
-    let action = match decision {
-        Decision::Accept => "referral.accept",
-        Decision::Decline => "referral.decline",
-    };
-    vault::audit_case_write(&mut tx, ctx, who, action, l.case.id, detail).await?;
+    let audit = json!({"referral": r.id, "to": r.to_org, "decision": status.code()});
+    vault::audit_case_write(&mut tx, ctx, who, "case.referral_response", l.case.id, audit).await?;
     tx.commit().await?;
     Ok(Ok(l.case.id))
 }

@@ -19,7 +19,7 @@ use argine_domain::cases::{
     self as domain, AgeBand, CloseReason, EvidenceSource, FieldGroup, Outcome, ReferralStatus, ResidenceStatus, Sex,
     Stage,
 };
-use argine_storage::cases::{self as store, CaseFilter, NewConsent, NewReferral, PersonAttributes};
+use argine_storage::cases::{self as store, CaseFilter, NewConsent, PersonAttributes};
 use argine_storage::orgs;
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
@@ -1024,6 +1024,21 @@ pub async fn assess(
 
 // --- Referral ---
 
+/// A refusal of the shared operations, as the page's message.
+fn refused_message(tr: &Tr, r: &super::ops::Refused) -> String {
+    match r {
+        super::ops::Refused::Consent(gap) => {
+            let msg = tr.t(&format!("consent-gap-{}", gap.code()));
+            match gap {
+                consent::Gap::Fields(missing) => format!("{msg} {}", labels(tr, missing)),
+                _ => msg,
+            }
+        }
+        super::ops::Refused::Invalid(_, id) | super::ops::Refused::State(id) => tr.t(id),
+    }
+}
+
+/// Refers the person (through [`super::ops::refer`], shared with the API).
 pub async fn refer(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -1031,101 +1046,26 @@ pub async fn refer(
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> WebResult<Response> {
-    let l = owned(&state, &ctx, &user, id).await?;
-    let tr = Tr::new(ctx.lang);
+    let l = vault::load(&state, id).await?;
     let p = pairs(&body);
-    let to_org: i64 = field(&p, "to_org").parse().unwrap_or(0);
-    let groups: Vec<FieldGroup> = fields(&p, "fields").iter().filter_map(|c| FieldGroup::from_code(c)).collect();
-    let due = field(&p, "due_on");
-    let reason = field(&p, "reason");
-    let mut errors = Vec::new();
-    let names = org_names(&state).await?;
-    if !names.contains_key(&to_org) || to_org == l.case.owner_org {
-        errors.push(tr.t("case-error-referral-org"));
-    }
-    if groups.is_empty() {
-        errors.push(tr.t("case-error-referral-fields"));
-    }
-    match argine_domain::cases::identity::parse_date(&due) {
-        Some(d) if d >= today() => {}
-        _ => errors.push(tr.t("case-error-referral-due")),
-    }
-    if reason.is_empty() {
-        errors.push(tr.t("case-error-referral-reason"));
-    }
-    let consent_id = match consent::covering(&l.domain_consents(), Purpose::Referral, to_org, &groups) {
-        Ok(c) => Some(c),
-        Err(gap) => {
-            if errors.is_empty() {
-                let mut msg = tr.t(&format!("consent-gap-{}", gap.code()));
-                if let consent::Gap::Fields(missing) = &gap {
-                    msg = format!("{msg} {}", labels(&tr, missing));
-                }
-                errors.push(msg);
-            }
-            None
+    let r = super::ops::Referral {
+        to_org: field(&p, "to_org").parse().unwrap_or(0),
+        service: None,
+        fields: fields(&p, "fields").iter().filter_map(|c| FieldGroup::from_code(c)).collect(),
+        reason: field(&p, "reason"),
+        due_on: field(&p, "due_on"),
+    };
+    match super::ops::refer(&state, &ctx, &Who::from(&user), &l, &r).await? {
+        Ok(_) => done(&state, &ctx, &user, id, Vec::new(), "invii").await,
+        Err(refused) => {
+            tracing::info!(case = id, "referral refused: {refused:?}");
+            let msg = refused_message(&Tr::new(ctx.lang), &refused);
+            done(&state, &ctx, &user, id, vec![msg], "invii").await
         }
-    };
-    let who = Who::from(&user);
-    let Some(consent_id) = consent_id.filter(|_| errors.is_empty()) else {
-        tracing::info!(case = id, "referral refused: not covered by consent or invalid");
-        if errors.iter().any(|e| e.starts_with(&tr.t("consent-gap-none"))) || !errors.is_empty() {
-            crate::auth::audit_event(
-                &state,
-                &ctx,
-                Some((user.user.id, user.label())),
-                "case.refer",
-                "denied",
-                ("case", id.to_string()),
-                json!({"to": to_org}),
-            )
-            .await;
-        }
-        return done(&state, &ctx, &user, id, errors, "invii").await;
-    };
-    let Some(key) = vault::data_key(&state, &l.person)? else {
-        return Err(WebError::Conflict("case-error-anonymised"));
-    };
-    let fields_code = FieldGroup::list_code(&groups);
-    let mut tx = state.db.begin().await?;
-    let rid = store::add_referral(
-        &mut tx,
-        &NewReferral {
-            case: id,
-            from_org: user.org.id,
-            to_org,
-            service: None,
-            consent: consent_id,
-            fields: &fields_code,
-            due_on: &due,
-            by: user.user.id,
-        },
-    )
-    .await?;
-    store::set_referral_reason(&mut tx, rid, &vault::seal_text(&key, &reason, &vault::aad("referrals.reason", rid))?)
-        .await?;
-    store::add_event(
-        &mut tx,
-        id,
-        Some(user.org.id),
-        Some(user.user.id),
-        "referral",
-        &json!({"referral": rid, "to": to_org, "fields": fields_code}),
-    )
-    .await?;
-    vault::audit_case_write(
-        &mut tx,
-        &ctx,
-        &who,
-        "case.refer",
-        id,
-        json!({"referral": rid, "to": to_org, "consent": consent_id, "fields": fields_code}),
-    )
-    .await?;
-    tx.commit().await?;
-    done(&state, &ctx, &user, id, Vec::new(), "invii").await
+    }
 }
 
+/// Accepts or declines (through [`super::ops::respond`], shared with the API).
 pub async fn respond(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -1135,57 +1075,18 @@ pub async fn respond(
 ) -> WebResult<Response> {
     let l = vault::load(&state, id).await?;
     check(&state, &ctx, &user.actor, user.label(), Action::ViewCase, &l.resource()).await?;
-    let r = l.referrals.iter().find(|r| r.id == rid).ok_or(WebError::NotFound)?;
-    check(
-        &state,
-        &ctx,
-        &user.actor,
-        user.label(),
-        Action::RespondReferral,
-        &Resource::Referral { case: l.access.clone(), to_org: r.to_org },
-    )
-    .await?;
-    let tr = Tr::new(ctx.lang);
+    if !l.referrals.iter().any(|r| r.id == rid) {
+        return Err(WebError::NotFound);
+    }
     let p = pairs(&body);
-    let decision = match field(&p, "decision").as_str() {
-        "accept" => ReferralStatus::Accepted,
-        "decline" => ReferralStatus::Declined,
-        _ => return Err(WebError::BadRequest("case-error-decision")),
-    };
-    let note = field(&p, "note");
-    if decision == ReferralStatus::Declined && note.is_empty() {
-        return done(&state, &ctx, &user, id, vec![tr.t("case-error-decline-reason")], "invii").await;
+    let decision = super::ops::Decision::from_code(&field(&p, "decision"));
+    match super::ops::respond(&state, &ctx, &Who::from(&user), rid, decision, &field(&p, "note")).await? {
+        Ok(_) => done(&state, &ctx, &user, id, Vec::new(), "invii").await,
+        Err(refused) => {
+            let msg = refused_message(&Tr::new(ctx.lang), &refused);
+            done(&state, &ctx, &user, id, vec![msg], "invii").await
+        }
     }
-    let Some(key) = vault::data_key(&state, &l.person)? else {
-        return Err(WebError::Conflict("case-error-anonymised"));
-    };
-    let who = Who::from(&user);
-    let mut tx = state.db.begin().await?;
-    let ct = vault::seal_text(&key, &note, &vault::aad("referrals.response", rid))?;
-    if !store::respond_referral(&mut tx, rid, decision.code(), user.user.id, &ct).await? {
-        return Err(WebError::Conflict("case-error-referral-answered"));
-    }
-    let kind = if decision == ReferralStatus::Accepted { "referral_accepted" } else { "referral_declined" };
-    store::add_event(
-        &mut tx,
-        id,
-        Some(user.org.id),
-        Some(user.user.id),
-        kind,
-        &json!({"referral": rid, "to": r.to_org}),
-    )
-    .await?;
-    vault::audit_case_write(
-        &mut tx,
-        &ctx,
-        &who,
-        "case.referral_response",
-        id,
-        json!({"referral": rid, "decision": decision.code()}),
-    )
-    .await?;
-    tx.commit().await?;
-    done(&state, &ctx, &user, id, Vec::new(), "invii").await
 }
 
 // --- Stage ---
