@@ -164,6 +164,8 @@ loggedInSuite('operator', [
   { name: 'operatore-caso-nuovo', path: '/casi/nuovo', status: 200 },
   { name: 'operatore-caso', path: '/casi/1', status: 200 },
   { name: 'operatore-caso-chiuso', path: '/casi/3', status: 200 },
+  // The duplicates page (signals about the NGO's own people).
+  { name: 'operatrice-duplicati', path: '/casi/duplicati', status: 200 },
 ]);
 
 loggedInSuite('antitratta', [
@@ -182,7 +184,4 @@ loggedInSuite('coordinator', [
 loggedInSuite('supervisor', [
   { name: 'supervisione-accessi', path: '/casi/accessi', status: 200 },
   { name: 'supervisione-caso', path: '/casi/1', status: 200 },
-// Case work across organisations: the duplicates page (signals about the NGO's own people).
-loggedInSuite('operator', [
-  { name: 'operatrice-duplicati', path: '/casi/duplicati', status: 200 },
 ]);
