@@ -580,6 +580,40 @@ pub fn table(r: &Report) -> String {
     out
 }
 
+/// A server on a free local port with the demo's accounts, on a fresh data directory (cheap
+/// password hashing: the benches log in many times).
+struct DemoServer {
+    url: String,
+    state: argine_web::AppState,
+    creds: crate::demo::DemoCredentials,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl DemoServer {
+    async fn start(data: PathBuf) -> anyhow::Result<Self> {
+        let mut cfg =
+            Config::load_from(None, std::iter::empty(), &Overrides { data_dir: Some(data), ..Default::default() })?;
+        cfg.listen = "127.0.0.1:0".into();
+        cfg.login.argon2_memory_kib = 1024;
+        cfg.login.argon2_iterations = 1;
+        let app = crate::Application::build(cfg).await?;
+        let url = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_with_shutdown(async move {
+            let _ = stopped.await;
+        }));
+        let creds = crate::demo::seed(&state, &url).await?;
+        Ok(Self { url, state, creds, stop, server })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+    }
+}
+
 /// `argine bench settlements`: the map layer of `n` settlements (one observation each) spread
 /// over the Comuni, served by the running server to a national reader allowed to see the exact
 /// points — the registry read, the positions decided, the GeoJSON written — timed over
@@ -591,19 +625,8 @@ pub async fn settlements(n: usize, requests: usize) -> anyhow::Result<()> {
     use argine_storage::settlements as store;
     let temp = tempfile::tempdir()?;
     let data = temp.path().join("data");
-    let mut cfg =
-        Config::load_from(None, std::iter::empty(), &Overrides { data_dir: Some(data.clone()), ..Default::default() })?;
-    cfg.listen = "127.0.0.1:0".into();
-    cfg.login.argon2_memory_kib = 1024;
-    cfg.login.argon2_iterations = 1;
-    let app = crate::Application::build(cfg).await?;
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_with_shutdown(async move {
-        let _ = stopped.await;
-    }));
-    let creds = crate::demo::seed(&state, &url).await?;
+    let demo = DemoServer::start(data).await?;
+    let (url, state, creds) = (demo.url.clone(), demo.state.clone(), &demo.creds);
     let territory = state.territory();
     let comuni: Vec<_> = territory.current().filter(|c| c.lon.is_some()).collect();
     eprintln!("bench: {n} settlements over {} Comuni", comuni.len());
@@ -680,7 +703,477 @@ pub async fn settlements(n: usize, requests: usize) -> anyhow::Result<()> {
         ms(percentile(&times, 95.0)),
         ms(times[times.len() - 1])
     );
-    let _ = stop.send(());
-    let _ = server.await;
+    demo.stop().await;
+    Ok(())
+}
+
+/// What `argine bench cases` runs.
+#[derive(Debug, Clone)]
+pub struct CasesOptions {
+    /// People recorded (contacts); the first `cases` of them have a case and encrypted identity.
+    pub contacts: usize,
+    pub cases: usize,
+    /// Concurrent API users searching cases.
+    pub users: usize,
+    /// Searches per user.
+    pub searches: usize,
+    /// Where to keep the database; a temporary directory (removed) if `None`.
+    pub keep: Option<PathBuf>,
+}
+
+/// Rows per multi-row INSERT when loading.
+const CASE_ROWS: usize = 500;
+
+/// A deterministic pseudo-random generator (SplitMix64): the same data on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.below(v.len())]
+    }
+}
+
+const GIVEN: [&str; 24] = [
+    "Amina",
+    "Fatou",
+    "Moussa",
+    "Ibrahim",
+    "Aisha",
+    "Mamadou",
+    "Kofi",
+    "Sunita",
+    "Rajesh",
+    "Harpreet",
+    "Gurpreet",
+    "Mohammed",
+    "Youssef",
+    "Ion",
+    "Elena",
+    "Nicolae",
+    "Oumar",
+    "Awa",
+    "Seydou",
+    "Mariam",
+    "Karim",
+    "Salif",
+    "Binta",
+    "Abdoulaye",
+];
+const FAMILY: [&str; 24] = [
+    "Diallo", "Traore", "Singh", "Kaur", "Kumar", "Sow", "Ba", "Diop", "Ndiaye", "Popescu", "Ionescu", "Rahman",
+    "Hossain", "Camara", "Keita", "Cisse", "Toure", "Kone", "Sanogo", "Barry", "Bah", "Sylla", "Fofana", "Mensah",
+];
+const NATIONS: [&str; 12] = ["SEN", "MLI", "IND", "PAK", "BGD", "ROU", "MAR", "NGA", "GHA", "GMB", "CIV", "TUN"];
+
+/// Runs a batch of rows as one multi-row INSERT: `cols` columns, values bound in order.
+async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    cols: &str,
+    rows: &[Vec<BenchValue>],
+) -> anyhow::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = rows[0].len();
+    let mut sql = format!("INSERT INTO {table} ({cols}) VALUES ");
+    let mut n = 0;
+    for (i, _) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for j in 0..width {
+            n += 1;
+            if j > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${n}"));
+        }
+        sql.push(')');
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for r in rows {
+        for v in r {
+            q = match v {
+                BenchValue::I(i) => q.bind(*i),
+                BenchValue::N(i) => q.bind(*i),
+                BenchValue::S(s) => q.bind(s.clone()),
+            };
+        }
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+enum BenchValue {
+    I(i64),
+    N(Option<i64>),
+    S(String),
+}
+
+/// `argine bench cases`: `contacts` people (the first `cases` with a case, an identity
+/// encrypted with the real keyring under a data key each, and blind indexes), referrals,
+/// consents and closures, loaded with multi-row INSERTs in one transaction into a fresh SQLite
+/// database; then (1) `users` concurrent API users each issuing `searches` case searches
+/// (`GET /api/v1/cases` with random filters: none, stage, code prefix, name through the blind
+/// index) against the running server; (2) duplicate screening of every person with a case
+/// (`storage::cases::all_blind` → `blind::screen`); (3) the dashboard indicators, nationally
+/// and for one province and year, directly and over HTTP.
+///
+/// # Errors
+/// The server, the database, a request that does not answer 200.
+pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
+    use argine_domain::cases::blind::{self, BlindKind, BlindToken};
+    use argine_domain::cases::identity::Identity;
+    use argine_web::cases::vault;
+    anyhow::ensure!(opts.cases <= opts.contacts && opts.users > 0, "--cases must not exceed --contacts");
+    let temp = tempfile::tempdir()?;
+    let data = match &opts.keep {
+        Some(dir) => {
+            anyhow::ensure!(
+                !dir.exists() || std::fs::read_dir(dir)?.next().is_none(),
+                "{} is not empty",
+                dir.display()
+            );
+            dir.clone()
+        }
+        None => temp.path().join("data"),
+    };
+    let demo = DemoServer::start(data).await?;
+    let (url, state, creds) = (demo.url.clone(), demo.state.clone(), &demo.creds);
+    let mut conn = state.db.pool().acquire().await?;
+    let mut users = Vec::new();
+    for who in ["operator", "supervisor", "antitratta", "union"] {
+        let acc = creds.accounts.iter().find(|a| a.who == who).context("demo account")?;
+        let user = argine_storage::accounts::find_by_email(&mut conn, &acc.email).await?.context("demo user")?;
+        let secret = token::new_secret("argn_");
+        argine_storage::tokens::create(
+            &mut conn,
+            user.id,
+            "bench",
+            &token::digest(&secret),
+            "read",
+            argine_storage::now() + 7200,
+        )
+        .await?;
+        users.push((user.org_id, user.id, secret));
+    }
+    let mut orgs: Vec<i64> = users.iter().map(|u| u.0).collect();
+    orgs.dedup();
+    let opener = users[0].1;
+    drop(conn);
+    let territory = state.territory();
+    let comuni: Vec<String> = territory.current().map(|c| c.istat.clone()).filter(|c| c.len() == 6).collect();
+    // A third of the people in the province of Mantova, the rest anywhere.
+    let mantova: Vec<String> = comuni.iter().filter(|c| c.starts_with("020")).cloned().collect();
+    let indexer = vault::indexer(&state).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let keyring = &state.keyring;
+
+    eprintln!("bench: loading {} contacts, {} with a case", opts.contacts, opts.cases);
+    let load_start = Instant::now();
+    let mut rng = Rng(SEED);
+    let now = argine_storage::now();
+    let year = 365 * 86_400;
+    let mut tx = state.db.begin().await?;
+    let person_cols = "id, code, owner_org, wrapped_key, identity_ct, sex, age_band, nationality, languages, \
+                       residence_status, sector, comune_code, created_by, created_at, updated_at";
+    let mut persons = Vec::with_capacity(CASE_ROWS);
+    let mut blinds = Vec::with_capacity(CASE_ROWS * 6);
+    let mut cases = Vec::with_capacity(CASE_ROWS);
+    let mut consents = Vec::new();
+    let mut referrals = Vec::new();
+    let mut codes = Vec::new();
+    let mut names = Vec::new();
+    let stages = ["contact", "preliminary", "formal", "protection", "assistance", "closed"];
+    let outcomes = ["presumed_victim", "not_victim", "unclear"];
+    let reasons = ["goals_reached", "transferred", "declined", "lost_contact", "moved", "not_victim", "other"];
+    let bands = ["u18", "18_24", "25_34", "35_49", "50", "unknown"];
+    let base = 1_000_000_i64;
+    let mut encrypt_time = Duration::ZERO;
+    for i in 0..opts.contacts {
+        let id = base + i as i64;
+        // The pseudonym's first group, then the row number: unique over a million rows.
+        let code = format!("{}-{i:07}", &argine_domain::cases::pseudonym("AR", rng.next().to_le_bytes())[..7]);
+        let owner = *rng.pick(&orgs);
+        let comune = if rng.below(3) == 0 && !mantova.is_empty() { rng.pick(&mantova) } else { rng.pick(&comuni) };
+        let created = now - (rng.below(2 * year as usize) as i64);
+        let nat = *rng.pick(&NATIONS);
+        let (wrapped, identity_ct) = if i < opts.cases {
+            let t = Instant::now();
+            // Every 50th person is registered twice with a spelling variant (a likely duplicate).
+            let twin = i % 50 == 1;
+            let seed = if twin { i - 1 } else { i };
+            let mut r = Rng(SEED ^ seed as u64);
+            let mut given = (*r.pick(&GIVEN)).to_owned();
+            let family = *r.pick(&FAMILY);
+            if twin {
+                given = given.replacen('a', "aa", 1);
+            }
+            let identity = Identity {
+                given_names: format!("{given} {}", i % 997),
+                family_name: family.to_owned(),
+                birth_date: Some(format!("{}-{:02}-{:02}", 1970 + r.below(35), 1 + r.below(12), 1 + r.below(28))),
+                phone: format!("+39 3{:09}", r.next() % 1_000_000_000),
+                ..Identity::default()
+            };
+            let (key, wrapped) =
+                keyring.new_data_key(&vault::aad("persons.dek", id)).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let ct = vault::seal(&key, &identity, &vault::aad("persons.identity", id))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for t in indexer.tokens(&identity, nat) {
+                blinds.push(vec![BenchValue::I(id), BenchValue::S(t.kind.code().into()), BenchValue::S(t.digest)]);
+            }
+            encrypt_time += t.elapsed();
+            if names.len() < 200 && owner == users[0].0 {
+                names.push(identity.given_names.clone());
+            }
+            if codes.len() < 200 {
+                codes.push(code[..5].to_owned());
+            }
+            let stage = *rng.pick(&stages);
+            let opened = created;
+            let closed = (stage == "closed").then(|| opened + rng.below(200 * 86_400) as i64);
+            cases.push(vec![
+                BenchValue::I(id),
+                BenchValue::I(id),
+                BenchValue::I(owner),
+                BenchValue::S(stage.into()),
+                if rng.below(3) == 0 {
+                    BenchValue::S(String::new())
+                } else {
+                    BenchValue::S(rng.pick(&outcomes).to_string())
+                },
+                BenchValue::S(comune.clone()),
+                BenchValue::I(opener),
+                BenchValue::I(opened),
+                BenchValue::N(closed),
+                if closed.is_some() {
+                    BenchValue::S(rng.pick(&reasons).to_string())
+                } else {
+                    BenchValue::S(String::new())
+                },
+                BenchValue::I(closed.unwrap_or(opened)),
+            ]);
+            // One case in five is referred to another organisation, with a consent.
+            if rng.below(5) == 0 {
+                let to = *orgs.iter().find(|o| **o != owner).unwrap_or(&owner);
+                consents.push(vec![
+                    BenchValue::I(id),
+                    BenchValue::I(id),
+                    BenchValue::S("case_work,referral".into()),
+                    BenchValue::S("names,residence".into()),
+                    BenchValue::S(to.to_string()),
+                    BenchValue::S("fr".into()),
+                    BenchValue::S("2026-01-01".into()),
+                    BenchValue::I(opened),
+                ]);
+                let status = *rng.pick(&["pending", "accepted", "accepted", "declined"]);
+                let responded = (status != "pending").then(|| opened + 3600 + rng.below(30 * 86_400) as i64);
+                referrals.push(vec![
+                    BenchValue::I(id),
+                    BenchValue::I(id),
+                    BenchValue::I(owner),
+                    BenchValue::I(to),
+                    BenchValue::I(id),
+                    BenchValue::S("names,residence".into()),
+                    BenchValue::S(status.into()),
+                    BenchValue::S("2030-01-01".into()),
+                    BenchValue::I(opened),
+                    BenchValue::N(responded),
+                ]);
+            }
+            (wrapped, ct)
+        } else {
+            (String::new(), String::new())
+        };
+        persons.push(vec![
+            BenchValue::I(id),
+            BenchValue::S(code),
+            BenchValue::I(owner),
+            BenchValue::S(wrapped),
+            BenchValue::S(identity_ct),
+            BenchValue::S(rng.pick(&["f", "m", "m", "x", "unknown"]).to_string()),
+            BenchValue::S(rng.pick(&bands).to_string()),
+            BenchValue::S(nat.into()),
+            BenchValue::S("fr,en".into()),
+            BenchValue::S(rng.pick(&["none", "asylum_seeker", "work", "unknown"]).to_string()),
+            BenchValue::S("agriculture".into()),
+            BenchValue::S(comune.clone()),
+            BenchValue::I(opener),
+            BenchValue::I(created),
+            BenchValue::I(created),
+        ]);
+        if persons.len() == CASE_ROWS || i + 1 == opts.contacts {
+            insert_rows(&mut tx, "persons", person_cols, &persons).await?;
+            persons.clear();
+            for chunk in blinds.chunks(CASE_ROWS) {
+                insert_rows(&mut tx, "person_blind_index", "person_id, kind, digest", chunk).await?;
+            }
+            blinds.clear();
+            // Empty texts stand for NULL outcome and close reason (set right after).
+            insert_rows(
+                &mut tx,
+                "cases",
+                "id, person_id, owner_org, stage, outcome, comune_code, opened_by, opened_at, closed_at, close_reason, updated_at",
+                &cases,
+            )
+            .await?;
+            cases.clear();
+            insert_rows(
+                &mut tx,
+                "consents",
+                "id, person_id, purposes, fields, recipients, language, given_on, recorded_at",
+                &consents,
+            )
+            .await?;
+            consents.clear();
+            insert_rows(
+                &mut tx,
+                "referrals",
+                "id, case_id, from_org, to_org, consent_id, fields, status, due_on, created_at, responded_at",
+                &referrals,
+            )
+            .await?;
+            referrals.clear();
+        }
+        if i > 0 && i % 100_000 == 0 {
+            eprintln!("bench: {i} people loaded");
+        }
+    }
+    sqlx::query("UPDATE cases SET outcome = NULL WHERE outcome = ''").execute(&mut *tx).await?;
+    sqlx::query("UPDATE cases SET close_reason = NULL WHERE close_reason = ''").execute(&mut *tx).await?;
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(state.db.pool()).await?;
+    let load = load_start.elapsed();
+    eprintln!("bench: loaded in {} (encryption and blind indexes {})", ms(load), ms(encrypt_time));
+
+    // 1. Case search at `users` concurrent API users.
+    let client = reqwest::Client::new();
+    let names = Arc::new(names);
+    let codes = Arc::new(codes);
+    let users = Arc::new(users);
+    let search = |n: usize, seed: u64| {
+        let (client, url, names, codes, users) =
+            (client.clone(), url.clone(), Arc::clone(&names), Arc::clone(&codes), Arc::clone(&users));
+        async move {
+            let mut rng = Rng(seed);
+            let mut times = Vec::with_capacity(n);
+            for _ in 0..n {
+                let (_, _, secret) = rng.pick(&users);
+                let q = match rng.below(4) {
+                    0 => String::new(),
+                    1 => format!("?stage={}", rng.pick(&["contact", "preliminary", "protection", "closed"])),
+                    2 => format!("?code={}", rng.pick(&codes)),
+                    _ => match names.is_empty() {
+                        true => String::new(),
+                        false => format!("?name={}", rng.pick(&names).replace(' ', "%20")),
+                    },
+                };
+                let t = Instant::now();
+                let r = client.get(format!("{url}/api/v1/cases{q}")).bearer_auth(secret).send().await?;
+                anyhow::ensure!(r.status() == 200, "status {} for {q}", r.status());
+                r.bytes().await?;
+                times.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(times)
+        }
+    };
+    // Warm-up.
+    search(50, 1).await?;
+    eprintln!("bench: {} case searches by {} concurrent users", opts.users * opts.searches, opts.users);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..opts.users).map(|u| tokio::spawn(search(opts.searches, 100 + u as u64))).collect();
+    let mut times = Vec::new();
+    for t in tasks {
+        times.extend(t.await??);
+    }
+    let wall = started.elapsed();
+    times.sort();
+
+    // 2. Duplicate screening.
+    let t = Instant::now();
+    let mut conn = state.db.pool().acquire().await?;
+    let rows = argine_storage::cases::all_blind(&mut conn).await?;
+    drop(conn);
+    let read = t.elapsed();
+    let mut people: Vec<(i64, Vec<BlindToken>)> = Vec::new();
+    for (id, kind, digest) in rows {
+        let Some(kind) = BlindKind::from_code(&kind) else { continue };
+        match people.last_mut() {
+            Some((last, tokens)) if *last == id => tokens.push(BlindToken { kind, digest }),
+            _ => people.push((id, vec![BlindToken { kind, digest }])),
+        }
+    }
+    let matches = blind::screen(people.iter().map(|(id, t)| (*id, t.as_slice())));
+    let screen = t.elapsed();
+
+    // 3. Indicators.
+    use argine_storage::cases_stats::Scope;
+    let min = argine_domain::report::opendata::MIN_PEOPLE;
+    let province = Scope { from: Some(now - year), to: None, provinces: Some(vec!["020".into()]) };
+    let mut national = Vec::new();
+    let mut local = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        argine_web::cases::indicators::compute(&state, &Scope::default(), min)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        national.push(t.elapsed());
+        let t = Instant::now();
+        argine_web::cases::indicators::compute(&state, &province, min).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        local.push(t.elapsed());
+    }
+    national.sort();
+    local.sort();
+    let mut http = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = client.get(format!("{url}/api/v1/cases/indicators")).bearer_auth(&users[0].2).send().await?;
+        anyhow::ensure!(r.status() == 200, "indicators status {}", r.status());
+        r.bytes().await?;
+        http.push(t.elapsed());
+    }
+    http.sort();
+
+    println!(
+        "case work: {} contacts, {} cases (load {})",
+        thousands(opts.contacts as u64),
+        thousands(opts.cases as u64),
+        ms(load)
+    );
+    println!(
+        "case search (GET /api/v1/cases, {} users, {} requests, {:.0} req/s): p50 {}, p99 {}, max {}",
+        opts.users,
+        times.len(),
+        times.len() as f64 / secs(wall),
+        ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 99.0)),
+        ms(times[times.len() - 1])
+    );
+    println!(
+        "duplicate screening of {} people: {} (read {}), {} likely or possible pairs",
+        thousands(people.len() as u64),
+        ms(screen),
+        ms(read),
+        matches.len()
+    );
+    println!(
+        "indicators (median of 5): Italy, all time {}; province of Mantova, last year {}; over HTTP (Italy) {}",
+        ms(national[2]),
+        ms(local[2]),
+        ms(http[2])
+    );
+    demo.stop().await;
     Ok(())
 }

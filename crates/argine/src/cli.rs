@@ -325,6 +325,23 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 100_000)]
         people: usize,
     },
+    /// Case work at scale on a fresh temporary SQLite database: case search at concurrent API
+    /// users, duplicate screening, dashboard indicators (see docs/PERFORMANCE.md).
+    Cases {
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        /// Concurrent API users searching.
+        #[arg(long, default_value_t = 32)]
+        users: usize,
+        /// Searches per user.
+        #[arg(long, default_value_t = 100)]
+        searches: usize,
+        /// Keep the database in this (new or empty) directory, to look at it afterwards.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// One export of a campaign in a process of its own (used by `bench census` to read the
     /// export's peak memory); prints its figures as JSON.
     #[command(hide = true)]
@@ -469,6 +486,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(BenchCmd::Settlements { settlements, requests }) => {
             crate::bench::settlements(settlements, requests).await
+        }
+        Command::Bench(BenchCmd::Cases { contacts, cases, users, searches, keep }) => {
+            crate::bench::cases(crate::bench::CasesOptions { contacts, cases, users, searches, keep }).await
         }
         Command::Bench(BenchCmd::CensusExport { campaign, format, out }) => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
