@@ -270,41 +270,82 @@ pub struct CaseFilter {
     pub offset: i64,
 }
 
+/// Integer ids as an SQL list (integers only: formatted, never user text).
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The first code after every code that starts with `prefix` (codes are `[0-9A-Z-]`, compared
+/// byte by byte: `persons.code` has the C collation on PostgreSQL too), so that a prefix search is
+/// a range on the unique index of the codes.
+fn code_range(prefix: &str) -> (String, String) {
+    let p: String = prefix.to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let end = format!("{p}~");
+    (p, end)
+}
+
+/// The cases of the list, newest change first: two branches, each walking an index in order and
+/// stopping at the page's end — the organisation's own cases (`cases_owner_updated_idx` or, by
+/// stage, `cases_owner_stage_idx`) and the cases referred to it (`referrals_to_idx`) — then the
+/// page of the two merged; the codes and the pending referrals are read only for that page.
 pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter) -> Result<Vec<CaseLine>> {
-    let mut sql = String::from(
-        "SELECT c.id, p.code, c.owner_org, c.stage, c.outcome, c.comune_code, c.opened_at, c.updated_at,
-                (SELECT COUNT(*) FROM referrals r WHERE r.case_id = c.id AND r.to_org = $1 AND r.status = 'pending')
-                  AS pending_to_me
-         FROM cases c JOIN persons p ON p.id = c.person_id
-         WHERE (c.owner_org = $1 OR c.id IN (SELECT case_id FROM referrals
-                                               WHERE to_org = $1 AND status IN ('pending', 'accepted')))",
-    );
-    let mut n = 1;
+    if f.persons.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
+    // Parameters: $1 org, $2 rows per branch, then stage, code range, page limit and offset.
+    let mut filters = String::new();
+    let mut n = 2;
     if f.stage.is_some() {
         n += 1;
-        sql.push_str(&format!(" AND c.stage = ${n}"));
+        filters.push_str(&format!(" AND c.stage = ${n}"));
     }
     if f.code.is_some() {
-        n += 1;
-        sql.push_str(&format!(" AND p.code LIKE ${n}"));
+        filters.push_str(&format!(
+            " AND c.person_id IN (SELECT id FROM persons WHERE code >= ${} AND code < ${})",
+            n + 1,
+            n + 2
+        ));
+        n += 2;
     }
     if let Some(ids) = &f.persons {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Integers only: formatted, never user text.
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        sql.push_str(&format!(" AND c.person_id IN ({list})"));
+        filters.push_str(&format!(" AND c.person_id IN ({})", id_list(ids)));
     }
-    sql.push_str(&format!(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ${} OFFSET ${}", n + 1, n + 2));
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(f.org);
+    let columns = "c.id, c.person_id, c.owner_org, c.stage, c.outcome, c.comune_code, c.opened_at, c.updated_at";
+    let branch_order = "ORDER BY c.updated_at DESC, c.id DESC LIMIT $2";
+    let sql = format!(
+        "SELECT l.id, p.code, l.owner_org, l.stage, l.outcome, l.comune_code, l.opened_at, l.updated_at,
+                (SELECT COUNT(*) FROM referrals r WHERE r.case_id = l.id AND r.to_org = $1 AND r.status = 'pending')
+                  AS pending_to_me
+         FROM (SELECT * FROM (SELECT {columns} FROM cases c WHERE c.owner_org = $1{filters} {branch_order}) AS owned
+               UNION ALL
+               SELECT * FROM (SELECT {columns} FROM cases c
+                              WHERE c.id IN (SELECT case_id FROM referrals
+                                             WHERE to_org = $1 AND status IN ('pending', 'accepted'))
+                                AND c.owner_org <> $1{filters} {branch_order}) AS referred) AS l
+         JOIN persons p ON p.id = l.person_id
+         ORDER BY l.updated_at DESC, l.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(f.org).bind(f.limit + f.offset);
     if let Some(s) = &f.stage {
         q = q.bind(s.clone());
     }
     if let Some(c) = &f.code {
-        q = q.bind(format!("{}%", c.to_uppercase().replace(['%', '_'], "")));
+        let (from, to) = code_range(c);
+        q = q.bind(from).bind(to);
     }
     Ok(q.bind(f.limit).bind(f.offset).fetch_all(&mut *conn).await?)
+}
+
+/// Cases by id (any order).
+pub async fn cases_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Case>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("{CASE_COLUMNS} WHERE id IN ({})", id_list(ids))))
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 pub async fn set_stage(conn: &mut AnyConnection, id: i64, stage: &str) -> Result<()> {
@@ -465,11 +506,19 @@ pub async fn add_consent(conn: &mut AnyConnection, c: &NewConsent<'_>) -> Result
 }
 
 pub async fn consents(conn: &mut AnyConnection, person: i64) -> Result<Vec<ConsentRow>> {
-    Ok(sqlx::query_as(
+    consents_of(conn, &[person]).await
+}
+
+/// The consents of several people, by person then in the order they were given.
+pub async fn consents_of(conn: &mut AnyConnection, persons: &[i64]) -> Result<Vec<ConsentRow>> {
+    if persons.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, person_id, purposes, fields, recipients, language, mediator, given_on, recorded_by, recorded_at,
-                withdrawn_at FROM consents WHERE person_id = $1 ORDER BY id",
-    )
-    .bind(person)
+                withdrawn_at FROM consents WHERE person_id IN ({}) ORDER BY person_id, id",
+        id_list(persons)
+    )))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -640,10 +689,20 @@ pub async fn referral(conn: &mut AnyConnection, id: i64) -> Result<Referral> {
 }
 
 pub async fn referrals(conn: &mut AnyConnection, case: i64) -> Result<Vec<Referral>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("{REFERRAL_COLUMNS} WHERE case_id = $1 ORDER BY id")))
-        .bind(case)
-        .fetch_all(&mut *conn)
-        .await?)
+    referrals_of(conn, &[case]).await
+}
+
+/// The referrals of several cases, by case then in the order they were made.
+pub async fn referrals_of(conn: &mut AnyConnection, cases: &[i64]) -> Result<Vec<Referral>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{REFERRAL_COLUMNS} WHERE case_id IN ({}) ORDER BY case_id, id",
+        id_list(cases)
+    )))
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Accepts or declines a pending referral; false when it was no longer pending.
@@ -811,13 +870,22 @@ pub async fn grant_glass(
 
 /// Users with an unexpired access to `case`.
 pub async fn glass_users(conn: &mut AnyConnection, case: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT DISTINCT user_id FROM glass_access WHERE case_id = $1 AND expires_at > $2")
-            .bind(case)
-            .bind(now())
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    Ok(glass_users_of(conn, &[case]).await?.into_iter().map(|(_, user)| user).collect())
+}
+
+/// (case, user) of every unexpired break-the-glass access to these cases, once each.
+pub async fn glass_users_of(conn: &mut AnyConnection, cases: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT case_id, user_id FROM glass_access WHERE case_id IN ({}) AND expires_at > $1
+         ORDER BY case_id, user_id",
+        id_list(cases)
+    )))
+    .bind(now())
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Break-the-glass accesses: of one case, or all not yet reviewed.

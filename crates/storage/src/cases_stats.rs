@@ -156,3 +156,46 @@ pub async fn seconds_to_acceptance(conn: &mut AnyConnection, s: &Scope) -> Resul
     }
     Ok(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0).collect())
 }
+
+/// The ISO day (UTC) of a Unix time: outreach sessions are dated by day.
+fn iso_day(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map(|d| {
+            let d = d.date();
+            format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        })
+        .unwrap_or_else(|_| if t < 0 { "0000-01-01".into() } else { "9999-12-31".into() })
+}
+
+/// Anonymous contacts of the outreach sessions held in the period (whole days: the day `from`
+/// falls in is included), in the territory: the sum of their counts by sex, age band,
+/// nationality and sector.
+pub async fn outreach_contacts(conn: &mut AnyConnection, s: &Scope) -> Result<i64> {
+    let mut sql = String::from(
+        "SELECT CAST(COALESCE(SUM(oc.count), 0) AS BIGINT) FROM outreach_contacts oc
+         JOIN outreach_sessions os ON os.id = oc.session_id WHERE 1 = 1",
+    );
+    let mut n = 0;
+    scope_sql(&mut sql, s, "os.held_on", "os.comune_code", &mut n);
+    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    if let Some(f) = s.from {
+        q = q.bind(iso_day(f));
+    }
+    if let Some(t) = s.to {
+        // `to` is excluded: a midnight excludes its day; any later time includes the day it is in.
+        q = q.bind(iso_day(t.saturating_add(86_399)));
+    }
+    for p in s.provinces.iter().flatten() {
+        q = q.bind(p.clone());
+    }
+    Ok(q.fetch_one(&mut *conn).await?.0)
+}
+
+/// The counter every write to persons, cases, referrals and outreach sessions moves (triggers
+/// of migration 0014, inside the writing transaction): counts read after it stay true until it
+/// moves.
+pub async fn version(conn: &mut AnyConnection) -> Result<i64> {
+    let (v,): (i64,) =
+        sqlx::query_as("SELECT version FROM data_versions WHERE name = 'casework'").fetch_one(&mut *conn).await?;
+    Ok(v)
+}

@@ -20,6 +20,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (11, "settlements", include_str!("../migrations/sqlite/0011_settlements.sql")),
     (12, "outreach", include_str!("../migrations/sqlite/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/sqlite/0013_cases.sql")),
+    (14, "cases_scale", include_str!("../migrations/sqlite/0014_cases_scale.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -35,6 +36,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (11, "settlements", include_str!("../migrations/postgres/0011_settlements.sql")),
     (12, "outreach", include_str!("../migrations/postgres/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/postgres/0013_cases.sql")),
+    (14, "cases_scale", include_str!("../migrations/postgres/0014_cases_scale.sql")),
 ];
 
 mod sha2_free {

@@ -13,6 +13,9 @@ use argine_storage::orgs::{self, NewOrganisation};
 use argine_storage::{Db, StorageError, audit, jobs, sessions, throttle, tokens};
 use std::future::Future;
 
+/// The case list and the case-work counter (migration 0014).
+#[path = "contract/cases_list.rs"]
+mod cases_list;
 /// Services and outreach (migration 0012).
 #[path = "contract/outreach.rs"]
 mod outreach;

@@ -68,6 +68,9 @@ pub struct AppState {
     /// The settlement registry with its latest observations, kept while the database's
     /// fingerprint of the registry is unchanged (`crate::settlements::snapshot`).
     pub settlements: Arc<crate::settlements::SnapshotCache>,
+    /// Case indicators by scope, kept while the case-work data are unchanged
+    /// (`crate::cases::indicators::compute`).
+    pub indicators: Arc<crate::cases::indicators::IndicatorCache>,
 }
 
 pub const ORG_CACHE_SECS: u64 = 30;
@@ -94,6 +97,7 @@ impl AppState {
             pdf: argine_reports::pdf::Pdf::new()?,
             census_forms: Arc::default(),
             settlements: Arc::default(),
+            indicators: Arc::default(),
         })
     }
 

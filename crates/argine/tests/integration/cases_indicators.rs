@@ -165,6 +165,63 @@ async fn counts_are_right_and_small_cells_are_withheld() {
     assert!(v["cases"].is_null(), "4 cases are withheld");
     assert_eq!(count(&v, "by_stage", "assistance"), None);
 
+    // The anonymous contacts of outreach sessions: summed by the territory and the day held.
+    for table in ["outreach_contacts", "outreach_materials", "outreach_sessions"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(app.state.db.pool()).await.unwrap();
+    }
+    let v = get("?province=020").await;
+    assert_eq!(v["outreach_contacts"], 0);
+    let (team,): (i64,) = sqlx::query_as("SELECT id FROM outreach_teams ORDER BY id LIMIT 1")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let row = |nationality: &str, count: i64| argine_domain::outreach::ContactRow {
+        sex: "m".into(),
+        age_band: "25_34".into(),
+        nationality: nationality.into(),
+        sector: "agricoltura".into(),
+        count,
+    };
+    for (uuid, comune, rows) in [
+        ("0b7e6a52-4f0e-4d7a-9a51-3c2f7d8e9a01", "020030", vec![row("IN", 8), row("MA", 5)]),
+        ("0b7e6a52-4f0e-4d7a-9a51-3c2f7d8e9a02", "071051", vec![row("SN", 40)]),
+    ] {
+        let input = argine_domain::outreach::SessionInput {
+            client_uuid: uuid.into(),
+            held_on: "2026-04-15".into(),
+            comune: comune.into(),
+            team_id: Some(team),
+            contacts: rows,
+            ..Default::default()
+        };
+        let checked = argine_domain::outreach::check_session(&input, "2026-05-01").unwrap();
+        let mut tx = app.state.db.begin().await.unwrap();
+        argine_storage::outreach::record(&mut tx, op.org_id, &checked, "web", Some(op.id)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    // Read again after the write: computed afresh, not the answer kept from before.
+    let v = get("?province=020").await;
+    assert_eq!(v["outreach_contacts"], 13);
+    assert_eq!(v["cases"], 25);
+    assert_eq!(get("").await["outreach_contacts"], 53);
+    assert_eq!(get("?from=2026-04-15&to=2026-04-15").await["outreach_contacts"], 53, "the day itself counts");
+    assert_eq!(get("?from=2026-04-16").await["outreach_contacts"], 0);
+    assert_eq!(get("?province=020&to=2026-04-14").await["outreach_contacts"], 0, "the day before does not");
+    // A case written directly (as another process would): the kept answer is dropped too.
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let attrs = PersonAttributes {
+        sex: "f".into(),
+        age_band: "25_34".into(),
+        nationality: "SEN".into(),
+        comune_code: "020030".into(),
+        ..Default::default()
+    };
+    let p = store::insert_person(&mut conn, "AR-TEST-9999", op.org_id, &attrs, None, Some(op.id)).await.unwrap();
+    store::open_case(&mut conn, p, op.org_id, "020030", op.id).await.unwrap();
+    drop(conn);
+    let v = get("?province=020").await;
+    assert_eq!((v["cases"].as_u64(), count(&v, "by_sex", "f")), (Some(26), Some(13)));
+
     // The page, for a viewer.
     let c = app.login_as("viewer").await;
     let r = app.get(&c, "/casi/indicatori?province=020").await;

@@ -24,7 +24,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// Nationalities shown one by one; the others are counted together as `other`.
@@ -65,8 +66,7 @@ pub struct IndicatorsOut {
     pub threshold: u64,
     /// People recorded (each a contact, whether or not it became a case).
     pub contacts: Option<u64>,
-    /// Anonymous contacts of outreach sessions: not yet recorded (`null` until outreach sessions
-    /// exist, see [`outreach_contacts`]).
+    /// Anonymous contacts counted by the outreach sessions held in the period.
     pub outreach_contacts: Option<u64>,
     pub cases: Option<u64>,
     pub by_stage: Vec<CountOut>,
@@ -78,12 +78,6 @@ pub struct IndicatorsOut {
     /// Rows: receiving organisations (ids); columns: referral status codes.
     pub referrals: TableOut,
     pub days_to_acceptance: DaysOut,
-}
-
-/// Hook for the anonymous contact counts of outreach sessions (migration 0012, not merged yet):
-/// returns `None` until they exist, and then their sum for the scope.
-pub async fn outreach_contacts(_state: &AppState, _scope: &Scope) -> WebResult<Option<u64>> {
-    Ok(None)
 }
 
 /// Withholds a one-way table: categories in order, with the total; returns the published
@@ -210,16 +204,54 @@ fn scope_of(state: &AppState, q: &IndicatorsQuery) -> WebResult<(Scope, Option<S
     Ok((Scope { from, to, provinces }, territory))
 }
 
-/// Computes the indicators of `scope` (the queries and the withholding).
+/// Indicators computed, by scope and threshold, each with the version of the case-work data it
+/// was computed at ([`stats::version`]): a dashboard read again before any write is answered from
+/// memory; any write, in any process, moves the version and the next read computes again.
+#[derive(Debug, Default)]
+pub struct IndicatorCache(std::sync::Mutex<HashMap<CacheKey, (i64, Arc<IndicatorsOut>)>>);
+
+/// (from, to, provinces, threshold).
+type CacheKey = (Option<i64>, Option<i64>, Option<Vec<String>>, u64);
+
+/// Scopes kept at once; beyond, the entries of older versions go first, then all.
+const CACHE_ENTRIES: usize = 64;
+
+/// The indicators of `scope`: from the cache while the data are unchanged, else computed.
 pub async fn compute(state: &AppState, scope: &Scope, min: u64) -> WebResult<IndicatorsOut> {
     let mut conn = state.db.pool().acquire().await?;
-    let contacts = stats::contacts(&mut conn, scope).await?;
-    let stage_outcome = stats::cases_by_stage_outcome(&mut conn, scope).await?;
-    let person = stats::cases_by_person(&mut conn, scope).await?;
-    let closures = stats::closures(&mut conn, scope).await?;
-    let referrals = stats::referrals(&mut conn, scope).await?;
-    let seconds = stats::seconds_to_acceptance(&mut conn, scope).await?;
+    // Read before the counts: a write committed in between makes the entry stale at once,
+    // never a stale entry look fresh.
+    let version = stats::version(&mut conn).await?;
+    let key: CacheKey = (scope.from, scope.to, scope.provinces.clone(), min);
+    if let Ok(cache) = state.indicators.0.lock()
+        && let Some((v, out)) = cache.get(&key)
+        && *v == version
+    {
+        return Ok(IndicatorsOut::clone(out));
+    }
+    let out = compute_on(&mut conn, scope, min).await?;
     drop(conn);
+    if let Ok(mut cache) = state.indicators.0.lock() {
+        if cache.len() >= CACHE_ENTRIES {
+            cache.retain(|_, (v, _)| *v == version);
+            if cache.len() >= CACHE_ENTRIES {
+                cache.clear();
+            }
+        }
+        cache.insert(key, (version, Arc::new(out.clone())));
+    }
+    Ok(out)
+}
+
+/// Computes the indicators of `scope` (the queries and the withholding).
+async fn compute_on(conn: &mut sqlx::AnyConnection, scope: &Scope, min: u64) -> WebResult<IndicatorsOut> {
+    let contacts = stats::contacts(&mut *conn, scope).await?;
+    let stage_outcome = stats::cases_by_stage_outcome(&mut *conn, scope).await?;
+    let person = stats::cases_by_person(&mut *conn, scope).await?;
+    let closures = stats::closures(&mut *conn, scope).await?;
+    let referrals = stats::referrals(&mut *conn, scope).await?;
+    let seconds = stats::seconds_to_acceptance(&mut *conn, scope).await?;
+    let outreach = stats::outreach_contacts(&mut *conn, scope).await?;
     let (by_stage, cases) = protect_counts(
         &ordered(sum_by(&stage_outcome, 0), &Stage::ALL.iter().map(|s| s.code()).collect::<Vec<_>>()),
         min,
@@ -267,7 +299,7 @@ pub async fn compute(state: &AppState, scope: &Scope, min: u64) -> WebResult<Ind
         territory: None,
         threshold: min,
         contacts: protect_one(u64::try_from(contacts).unwrap_or(0), min),
-        outreach_contacts: outreach_contacts(state, scope).await?,
+        outreach_contacts: protect_one(u64::try_from(outreach).unwrap_or(0), min),
         cases,
         by_stage,
         by_outcome,
@@ -381,6 +413,7 @@ pub async fn page(
     let days = |v: Option<f64>| v.map_or_else(|| tr.t("indicators-withheld"), |x| format!("{x:.1}"));
     let summary = vec![
         Row { label: tr.t("indicators-contacts"), value: shown(&tr, out.contacts) },
+        Row { label: tr.t("indicators-outreach-contacts"), value: shown(&tr, out.outreach_contacts) },
         Row { label: tr.t("indicators-cases"), value: shown(&tr, out.cases) },
         Row { label: tr.t("indicators-accepted"), value: shown(&tr, d.accepted) },
         Row { label: tr.t("indicators-days-median"), value: days(d.median) },
