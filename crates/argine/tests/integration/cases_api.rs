@@ -95,6 +95,12 @@ async fn three_organisations_through_the_api() {
 
     // No consent: the referral is blocked.
     let refer = |fields: Value| json!({"to_org": antitratta, "fields": fields, "reason": "Sfruttamento nei campi", "due_on": "2030-01-31"});
+    // A service of another organisation than `to_org`: refused with the field named.
+    let union_service = {
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let union_org = argine_storage::orgs::find_by_name(&mut conn, "FLAI CGIL Mantova").await.unwrap().unwrap().id;
+        argine_storage::services::list(&mut conn).await.unwrap().into_iter().find(|s| s.org_id == union_org).unwrap().id
+    };
     let (s, v) = post(&app, &ngo, &format!("/api/v1/cases/{case}/referrals"), &refer(json!(["names"]))).await;
     assert_eq!((s, v["code"].as_str()), (409, Some("consent-gap-none")), "{v}");
     // A consent naming the body for names and residence, not the phone.
@@ -123,6 +129,10 @@ async fn three_organisations_through_the_api() {
     // The union may not refer (not the owner): 403.
     let (s, _) = post(&app, &union, &format!("/api/v1/cases/{case}/referrals"), &refer(json!(["names"]))).await;
     assert_eq!(s, 403);
+    let mut with_service = refer(json!(["names", "residence"]));
+    with_service["service_id"] = json!(union_service);
+    let (s, v) = post(&app, &ngo, &format!("/api/v1/cases/{case}/referrals"), &with_service).await;
+    assert_eq!((s, v["code"].as_str()), (422, Some("referral-service-invalid")), "{v}");
     let (s, v) =
         post(&app, &ngo, &format!("/api/v1/cases/{case}/referrals"), &refer(json!(["names", "residence"]))).await;
     assert_eq!(s, 201, "{v}");
@@ -173,6 +183,11 @@ async fn three_organisations_through_the_api() {
     let text = v.to_string();
     assert!(!text.contains("7654321") && !text.contains("1995-03-04") && !text.contains("Rossi"), "{text}");
     assert!(v["consents"][0].get("mediator").is_none(), "the mediator is for the owner only");
+    let r = &v["referrals"][0];
+    assert_eq!(
+        (r["reason"].as_str(), r["response"].as_str()),
+        (Some("Sfruttamento nei campi"), Some("Presa in carico"))
+    );
     let kinds: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["opened", "referral", "referral_accepted"]);
     let (_, list) = get(&app, &body, "/api/v1/cases").await;

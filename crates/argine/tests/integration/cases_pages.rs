@@ -86,7 +86,12 @@ async fn a_referral_shares_only_what_the_consent_covers() {
     };
     let r = app.post(&ngo, &format!("{case_url}/valutazioni"), &assess("")).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("richiede gli elementi"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("richiede gli elementi"));
+    // Nothing typed is lost: the answers, the evidence given and the reasoning come back.
+    assert!(html.contains("value=\"Paga 3 euro l&#39;ora, trattenuti &#39;per il trasporto&#39;\""), "{html}");
+    assert!(html.contains("id=\"a-withholding_of_wages-yes\" name=\"a-withholding_of_wages\" value=\"yes\" checked"));
+    assert!(html.contains("Due indicatori forti, racconto coerente</textarea>"));
     let r = app.post(&ngo, &format!("{case_url}/valutazioni"), &assess("Il passaporto è tenuto dal caporale")).await;
     assert_eq!(r.status(), 303);
 
@@ -107,10 +112,31 @@ async fn a_referral_shares_only_what_the_consent_covers() {
     with_phone.push(("fields", "phone"));
     let r = app.post(&ngo, &format!("{case_url}/invii"), &with_phone).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("non comprende questi dati: Telefono"));
-    assert_eq!(app.post(&ngo, &format!("{case_url}/invii"), &referral).await.status(), 303);
+    let html_after_refusal = r.text().await.unwrap();
+    assert!(html_after_refusal.contains("non comprende questi dati: Telefono"));
+    assert!(html_after_refusal.contains("Indicatori di sfruttamento, chiede protezione</textarea>"), "reason kept");
+    // A directory service of another organisation than the one chosen is refused, the form kept.
+    let (body_service, union_service) = {
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let all = argine_storage::services::list(&mut conn).await.unwrap();
+        let of = |org: i64| all.iter().find(|s| s.org_id == org).unwrap().id.to_string();
+        (of(body), of(org_id(&app, "FLAI CGIL Mantova").await))
+    };
+    let mut wrong = referral.to_vec();
+    wrong.push(("service", union_service.as_str()));
+    let r = app.post(&ngo, &format!("{case_url}/invii"), &wrong).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("non è un servizio attivo dell&#39;organizzazione destinataria"), "{html}");
+    assert!(html.contains(&format!("value=\"{union_service}\" selected")), "service kept");
+    assert!(html.contains("value=\"residence\" checked"), "fields kept");
+    // The service alone names the organisation that offers it.
+    let mut to_service: Vec<(&str, &str)> = referral.iter().filter(|(k, _)| *k != "to_org").copied().collect();
+    to_service.push(("service", body_service.as_str()));
+    assert_eq!(app.post(&ngo, &format!("{case_url}/invii"), &to_service).await.status(), 303);
     let html = app.get(&ngo, &case_url).await.text().await.unwrap();
     assert!(html.contains("Identificazione preliminare"), "the presumed-victim outcome moves the stage");
+    assert!(html.contains("Emersione e presa in carico vittime di tratta"), "the service is on the referral");
 
     // The anti-trafficking body: sees the case in its list, the names and residence, not the
     // phone, the employer or the assessment; accepts.

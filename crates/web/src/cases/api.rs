@@ -10,7 +10,7 @@ use crate::api::{Problem, json};
 use crate::auth::{ApiUser, check};
 use crate::error::{WebError, WebResult};
 use crate::middleware::{Rendered, RequestCtx};
-use argine_domain::access::{Action, CaseAccess, Resource, authorize};
+use argine_domain::access::{Action, Resource};
 use argine_domain::cases::consent::Gap;
 use argine_domain::cases::identity::{Document, Identity};
 use argine_domain::cases::{AgeBand, FieldGroup, ResidenceStatus, Sex, Stage, age_band};
@@ -161,22 +161,11 @@ pub async fn list(
         offset: q.offset.unwrap_or(0).max(0),
     };
     let lines = store::list_cases(&mut conn, &filter).await?;
+    let lines = vault::visible_lines(&mut conn, &state.territory(), &user.actor, lines).await?;
     drop(conn);
-    let t = state.territory();
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        // An owned case needs nothing more; a referred one is checked on its full team (the
-        // referral may rest on a consent since withdrawn).
-        let access = if line.owner_org == user.actor.org_id {
-            CaseAccess { owner_org: line.owner_org, ..CaseAccess::default() }
-        } else {
-            let mut conn = state.db.pool().acquire().await?;
-            vault::load_on(&mut conn, &t, line.id).await?.access
-        };
-        if !authorize(&user.actor, Action::ViewCase, &Resource::Case(access)).is_allowed() {
-            continue;
-        }
-        out.push(CaseLineOut {
+    let out: Vec<CaseLineOut> = lines
+        .into_iter()
+        .map(|line| CaseLineOut {
             id: line.id,
             owned: line.owner_org == user.actor.org_id,
             code: line.code,
@@ -186,8 +175,8 @@ pub async fn list(
             opened_at: line.opened_at,
             updated_at: line.updated_at,
             pending_referrals: line.pending_to_me,
-        });
-    }
+        })
+        .collect();
     Ok(json(out))
 }
 
@@ -267,6 +256,10 @@ pub struct ReferralOut {
     fields: Vec<String>,
     status: String,
     due_on: String,
+    /// Why the person was referred (sealed with the person's key; empty once anonymised).
+    reason: String,
+    /// The receiving organisation's answer.
+    response: String,
     created_at: i64,
     responded_at: Option<i64>,
 }
@@ -360,23 +353,34 @@ pub async fn show(
             withdrawn: c.withdrawn_at.is_some(),
         })
         .collect();
+    let key = vault::data_key(&state, &l.person)?;
+    let text = |ct: &str, column: &str, id: i64| -> WebResult<String> {
+        match &key {
+            Some(k) => vault::open_text(k, ct, &vault::aad(column, id)),
+            None => Ok(String::new()),
+        }
+    };
     let referrals = l
         .referrals
         .iter()
         .filter(|r| owner || r.to_org == user.actor.org_id)
-        .map(|r| ReferralOut {
-            id: r.id,
-            from_org: r.from_org,
-            to_org: r.to_org,
-            service_id: r.service_id,
-            consent_id: r.consent_id,
-            fields: r.fields.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
-            status: r.status.clone(),
-            due_on: r.due_on.clone(),
-            created_at: r.created_at,
-            responded_at: r.responded_at,
+        .map(|r| {
+            Ok(ReferralOut {
+                id: r.id,
+                from_org: r.from_org,
+                to_org: r.to_org,
+                service_id: r.service_id,
+                consent_id: r.consent_id,
+                fields: r.fields.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                status: r.status.clone(),
+                due_on: r.due_on.clone(),
+                reason: text(&r.reason_ct, "referrals.reason", r.id)?,
+                response: text(&r.response_ct, "referrals.response", r.id)?,
+                created_at: r.created_at,
+                responded_at: r.responded_at,
+            })
         })
-        .collect();
+        .collect::<WebResult<Vec<_>>>()?;
     let mut conn = state.db.pool().acquire().await?;
     let timeline = store::events(&mut conn, l.case.id)
         .await?

@@ -66,6 +66,16 @@ pub async fn refer(
         }
         Err(e) => return Err(e.into()),
     }
+    if let Some(sid) = r.service {
+        let mut conn = state.db.pool().acquire().await?;
+        match argine_storage::services::get(&mut conn, sid).await {
+            Ok(s) if s.org_id == r.to_org && s.status == "active" => {}
+            Ok(_) | Err(argine_storage::StorageError::NotFound) => {
+                return Ok(Err(Refused::Invalid("service_id", "referral-service-invalid")));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     if r.fields.is_empty() {
         return Ok(Err(Refused::Invalid("fields", "referral-fields-empty")));
     }
@@ -107,7 +117,7 @@ pub async fn refer(
     .await?;
     let reason = vault::seal_text(&key, r.reason.trim(), &vault::aad("referrals.reason", id))?;
     store::set_referral_reason(&mut tx, id, &reason).await?;
-    let detail = json!({"referral": id, "to": r.to_org, "fields": fields, "consent": consent});
+    let detail = json!({"referral": id, "to": r.to_org, "service": r.service, "fields": fields, "consent": consent});
     store::add_event(&mut tx, l.case.id, Some(who.actor.org_id), Some(who.user_id), "referral", &detail).await?;
     vault::audit_case_write(&mut tx, ctx, who, "case.refer", l.case.id, detail).await?;
     tx.commit().await?;

@@ -8,7 +8,7 @@ use crate::auth::{CurrentUser, check};
 use crate::error::{WebError, WebResult};
 use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
-use crate::network::form::{field, fields, pairs};
+use crate::network::form::{Posted, field, fields, pairs};
 use crate::pages::{Chrome, render};
 use crate::territory::Territory;
 use argine_domain::access::{Action, Resource, authorize};
@@ -127,6 +127,7 @@ pub async fn list(
         offset: 0,
     };
     let lines = store::list_cases(&mut conn, &filter).await?;
+    let lines = vault::visible_lines(&mut conn, &t, &user.actor, lines).await?;
     drop(conn);
     let names = org_names(&state).await?;
     let rows = lines
@@ -409,6 +410,8 @@ pub struct ReferralLine {
     pub due: String,
     pub reason: String,
     pub response: String,
+    /// The directory service asked for, if one was.
+    pub service: String,
     pub to_me_pending: bool,
 }
 
@@ -451,6 +454,8 @@ struct DetailPage {
     referrals: Vec<ReferralLine>,
     events: Vec<EventLine>,
     errors: Vec<String>,
+    /// The form that failed, shown again as typed.
+    posted: Posted,
     linked: Vec<argine_storage::cases_dup::LinkedRecord>,
     can_manage_data: bool,
     sees_notes: bool,
@@ -459,6 +464,8 @@ struct DetailPage {
     can_identify: bool,
     // form choices
     orgs: Vec<(i64, String)>,
+    /// Active directory services of the other organisations: (organisation, [(id, name)]).
+    services: Vec<(String, Vec<(i64, String)>)>,
     field_groups: Vec<(&'static str, String)>,
     purposes: Vec<(&'static str, String)>,
     checklists: Vec<(String, String)>,
@@ -490,7 +497,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> WebResult<Response> {
-    detail_page(&state, &ctx, &user, id, &q.lista, Vec::new()).await
+    detail_page(&state, &ctx, &user, id, &q.lista, Vec::new(), Posted::default()).await
 }
 
 async fn detail_page(
@@ -500,6 +507,7 @@ async fn detail_page(
     id: i64,
     list_code: &str,
     errors: Vec<String>,
+    posted: Posted,
 ) -> WebResult<Response> {
     let l = vault::load(state, id).await?;
     check(state, ctx, &user.actor, user.label(), Action::ViewCase, &l.resource()).await?;
@@ -639,6 +647,12 @@ async fn detail_page(
             });
         }
     }
+    let directory = {
+        let mut conn = state.db.pool().acquire().await?;
+        argine_storage::services::list(&mut conn).await?
+    };
+    let service_name =
+        |sid: Option<i64>| sid.and_then(|s| directory.iter().find(|x| x.id == s)).map(|x| x.name.clone());
     let mut referrals = Vec::new();
     for r in &l.referrals {
         let mine = r.to_org == user.org.id || own;
@@ -664,6 +678,7 @@ async fn detail_page(
             due: tr.date(&r.due_on),
             reason,
             response,
+            service: service_name(r.service_id).unwrap_or_default(),
             to_me_pending: r.to_org == user.org.id && status == ReferralStatus::Pending,
         });
     }
@@ -702,6 +717,18 @@ async fn detail_page(
     let mut all_orgs: Vec<(i64, String)> =
         names.iter().filter(|(id, _)| **id != l.case.owner_org).map(|(id, n)| (*id, n.clone())).collect();
     all_orgs.sort_by(|a, b| a.1.cmp(&b.1));
+    let services = all_orgs
+        .iter()
+        .map(|(oid, name)| {
+            let list: Vec<(i64, String)> = directory
+                .iter()
+                .filter(|s| s.org_id == *oid && s.status == "active")
+                .map(|s| (s.id, s.name.clone()))
+                .collect();
+            (name.clone(), list)
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
     render(DetailPage {
         chrome: Chrome::for_user(state, ctx, user),
         id,
@@ -727,6 +754,7 @@ async fn detail_page(
         referrals,
         events,
         errors,
+        posted,
         linked,
         can_manage_data,
         sees_notes,
@@ -734,6 +762,7 @@ async fn detail_page(
         formal,
         can_identify,
         orgs: all_orgs,
+        services,
         field_groups: FieldGroup::ALL.iter().map(|f| (f.code(), tr.t(&f.label_key()))).collect(),
         purposes: Purpose::ALL.iter().map(|p| (p.code(), tr.t(&p.label_key()))).collect(),
         checklists: lists.iter().map(|c| (c.code.clone(), c.name(tr.lang()).to_owned())).collect(),
@@ -794,10 +823,24 @@ async fn done(
     errors: Vec<String>,
     anchor: &str,
 ) -> WebResult<Response> {
+    done_with(state, ctx, user, id, errors, anchor, Posted::default()).await
+}
+
+/// [`done`], showing the form that failed as it was typed.
+async fn done_with(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+    errors: Vec<String>,
+    anchor: &str,
+    posted: Posted,
+) -> WebResult<Response> {
     if errors.is_empty() {
         Ok(Redirect::to(&format!("/casi/{id}#{anchor}")).into_response())
     } else {
-        Ok(unprocessable(detail_page(state, ctx, user, id, "", errors).await?))
+        let list = posted.value("assessment", "checklist", "").to_owned();
+        Ok(unprocessable(detail_page(state, ctx, user, id, &list, errors, posted).await?))
     }
 }
 
@@ -840,7 +883,7 @@ pub async fn add_consent(
         _ => errors.push(tr.t("case-error-consent-date")),
     }
     if !errors.is_empty() {
-        return done(&state, &ctx, &user, id, errors, "consensi").await;
+        return done_with(&state, &ctx, &user, id, errors, "consensi", Posted::new("consent", p)).await;
     }
     let who = Who::from(&user);
     let mut tx = state.db.begin().await?;
@@ -970,7 +1013,7 @@ pub async fn assess(
                 checklist::Problem::NoReasoning => tr.t("assessment-problem-no-reasoning"),
             })
             .collect();
-        return done(&state, &ctx, &user, id, errors, "valutazione").await;
+        return done_with(&state, &ctx, &user, id, errors, "valutazione", Posted::new("assessment", p)).await;
     }
     let Some(key) = vault::data_key(&state, &l.person)? else {
         return Err(WebError::Conflict("case-error-anonymised"));
@@ -1048,9 +1091,22 @@ pub async fn refer(
 ) -> WebResult<Response> {
     let l = vault::load(&state, id).await?;
     let p = pairs(&body);
+    let service: Option<i64> = field(&p, "service").parse().ok();
+    let mut to_org: i64 = field(&p, "to_org").parse().unwrap_or(0);
+    if to_org == 0
+        && let Some(sid) = service
+    {
+        // A service chosen alone names its organisation.
+        let mut conn = state.db.pool().acquire().await?;
+        match argine_storage::services::get(&mut conn, sid).await {
+            Ok(s) => to_org = s.org_id,
+            Err(argine_storage::StorageError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let r = super::ops::Referral {
-        to_org: field(&p, "to_org").parse().unwrap_or(0),
-        service: None,
+        to_org,
+        service,
         fields: fields(&p, "fields").iter().filter_map(|c| FieldGroup::from_code(c)).collect(),
         reason: field(&p, "reason"),
         due_on: field(&p, "due_on"),
@@ -1060,7 +1116,7 @@ pub async fn refer(
         Err(refused) => {
             tracing::info!(case = id, "referral refused: {refused:?}");
             let msg = refused_message(&Tr::new(ctx.lang), &refused);
-            done(&state, &ctx, &user, id, vec![msg], "invii").await
+            done_with(&state, &ctx, &user, id, vec![msg], "invii", Posted::new("referral", p)).await
         }
     }
 }

@@ -28,6 +28,45 @@ pub(crate) mod form {
         p.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
     }
 
+    /// A posted form kept to be shown again after an error, so that nothing typed is lost:
+    /// which form it was (pages with several forms reopen that one) and what it held.
+    #[derive(Debug, Default, Clone)]
+    pub struct Posted {
+        form: &'static str,
+        pairs: Vec<(String, String)>,
+    }
+
+    impl Posted {
+        pub fn new(form: &'static str, pairs: Vec<(String, String)>) -> Self {
+            Self { form, pairs }
+        }
+
+        /// Whether this is what `form` posted.
+        pub fn is(&self, form: &str) -> bool {
+            !self.form.is_empty() && self.form == form
+        }
+
+        /// What was typed in `name` of `form`, or `default` when that form was not posted or
+        /// had no such field.
+        pub fn value<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
+            if !self.is(form) {
+                return default;
+            }
+            self.pairs.iter().find(|(k, _)| k == name).map_or(default, |(_, v)| v.as_str())
+        }
+
+        /// [`Posted::value`] of the field named `prefix` followed by `key` (one per item).
+        pub fn value_of<'a>(&'a self, form: &str, prefix: &str, key: &str, default: &'a str) -> &'a str {
+            self.value(form, &format!("{prefix}{key}"), default)
+        }
+
+        /// Whether `value` was ticked or selected in `name` of `form`.
+        pub fn chose(&self, form: &str, name: &str, value: &dyn std::fmt::Display) -> bool {
+            let value = value.to_string();
+            self.is(form) && self.pairs.iter().any(|(k, v)| k == name && *v == value)
+        }
+    }
+
     /// Every value of a repeated field.
     pub fn fields(p: &[(String, String)], name: &str) -> Vec<String> {
         p.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
