@@ -193,17 +193,20 @@ pub async fn record(
     source: &str,
     by: Option<i64>,
 ) -> Result<Recorded> {
-    if let Some((id, org)) = by_uuid(conn, &s.client_uuid).await? {
-        return if org == org_id {
-            Ok(Recorded::Existing(id))
-        } else {
-            Err(StorageError::Conflict("outreach_sessions_client_uuid_key".into()))
-        };
+    let existing = |found: Option<(i64, i64)>| match found {
+        Some((id, org)) if org == org_id => Ok(Recorded::Existing(id)),
+        _ => Err(StorageError::Conflict("outreach_sessions_client_uuid_key".into())),
+    };
+    if let Some(found) = by_uuid(conn, &s.client_uuid).await? {
+        return existing(Some(found));
     }
-    let (id,): (i64,) = sqlx::query_as(
+    // A sync racing itself: the insert that loses waits for the other (PostgreSQL) or comes after
+    // it (SQLite), inserts nothing and reads the session the other stored.
+    let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO outreach_sessions (client_uuid, org_id, team_id, desk_id, held_on, comune_code, settlement_id,
                                         lon, lat, needs, needs_note, source, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (client_uuid) DO NOTHING RETURNING id",
     )
     .bind(&s.client_uuid)
     .bind(org_id)
@@ -219,13 +222,11 @@ pub async fn record(
     .bind(source)
     .bind(by)
     .bind(now())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| match StorageError::from(e) {
-        // A sync racing itself: the other one stored the UUID first (named alike on both databases).
-        StorageError::Conflict(_) => StorageError::Conflict("outreach_sessions_client_uuid_key".into()),
-        other => other,
-    })?;
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id,)) = inserted else {
+        return existing(by_uuid(conn, &s.client_uuid).await?);
+    };
     for c in &s.contacts {
         sqlx::query(
             "INSERT INTO outreach_contacts (session_id, sex, age_band, nationality, sector, count)

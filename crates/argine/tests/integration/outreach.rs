@@ -235,7 +235,61 @@ async fn a_session_is_recorded_once_however_often_it_is_synced() {
         ("count", "3"),
         ("needs", "alloggio"),
     ];
-    let a = app.post(&op, "/uscite", &fields).await;
+    // The place: a settlement of the Comune and a point; a wrong point is refused with
+    // everything typed shown again (grid, materials, settlement, coordinates).
+    let (camp, elsewhere) = {
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let new = |name: &'static str, comune: &'static str| argine_storage::settlements::NewSettlement {
+            kind: "informal",
+            settlement_type: "casolare",
+            name,
+            comune_code: comune,
+            match_key: name,
+            ..Default::default()
+        };
+        (
+            argine_storage::settlements::create(&mut conn, &new("Cascina Prova", "020017")).await.unwrap(),
+            argine_storage::settlements::create(&mut conn, &new("Cascina Altrove", "020030")).await.unwrap(),
+        )
+    };
+    let form = app.get(&op, "/uscite/nuova").await.text().await.unwrap();
+    assert!(form.contains("Castiglione delle Stiviere — Cascina Prova"), "settlements of the territory offered");
+    let (camp_s, elsewhere_s) = (camp.to_string(), elsewhere.to_string());
+    let mut placed = fields.clone();
+    placed.extend([
+        ("settlement", camp_s.as_str()),
+        ("lat", "52.5"),
+        ("lon", "10.49"),
+        ("leaflet_language", "pa"),
+        ("leaflet_quantity", "15"),
+    ]);
+    let r = app.post(&op, "/uscite", &placed).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Le coordinate devono cadere in Italia"), "{html}");
+    assert!(html.contains(&format!("value=\"{camp}\" selected")) && html.contains("value=\"52.5\""));
+    assert!(html.contains("value=\"pa\" selected") && html.contains("value=\"15\""), "materials kept");
+    assert!(html.contains("value=\"3\""), "the grid kept");
+    // A settlement of another Comune is refused.
+    let mut wrong = fields.clone();
+    wrong.push(("settlement", elsewhere_s.as_str()));
+    assert_eq!(app.post(&op, "/uscite", &wrong).await.status(), 422);
+    let mut placed: Vec<(&str, &str)> = placed.into_iter().filter(|(k, _)| *k != "lat").collect();
+    placed.push(("lat", "45,391"));
+    let a = app.post(&op, "/uscite", &placed).await;
+    assert_eq!(a.status(), 303);
+    let stored = {
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM outreach_sessions WHERE client_uuid = $1")
+            .bind(&form_uuid)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        argine_storage::outreach::session(&mut conn, id).await.unwrap()
+    };
+    assert_eq!((stored.settlement_id, stored.lat, stored.lon), (Some(camp), Some(45.391), Some(10.49)));
+    let detail = app.get(&op, &location(&a)).await.text().await.unwrap();
+    assert!(detail.contains("Cascina Prova"), "the settlement on the session page");
     let b = app.post(&op, "/uscite", &fields).await;
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     assert_eq!(location(&a), location(&b));

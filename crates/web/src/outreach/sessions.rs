@@ -223,6 +223,8 @@ const GRID_ROWS: usize = 6;
 /// The choices the session forms offer (online and offline).
 pub struct Choices {
     pub teams: Vec<(i64, String)>,
+    /// Settlements in the organisation's territory: (id, "Comune — name").
+    pub settlements: Vec<(i64, String)>,
     pub desks: Vec<(i64, String)>,
     pub sexes: Vec<(&'static str, String)>,
     pub ages: Vec<(&'static str, String)>,
@@ -242,6 +244,14 @@ async fn choices(state: &AppState, tr: &Tr, user: &CurrentUser) -> WebResult<Cho
         .map(|t| (t.id, t.name))
         .collect();
     let d = argine_storage::services::directory(&mut conn).await?;
+    let t = state.territory();
+    let mut settlements: Vec<(i64, String)> = argine_storage::settlements::list(&mut conn, None)
+        .await?
+        .into_iter()
+        .filter(|s| path_of(&t, &s.comune_code).is_some_and(|p| user.org.jurisdiction.covers(&p)))
+        .map(|s| (s.id, format!("{} — {}", comune_name(&t, &s.comune_code), s.name)))
+        .collect();
+    settlements.sort_by(|a, b| a.1.cmp(&b.1));
     drop(conn);
     let desks = d
         .at_locations
@@ -263,6 +273,7 @@ async fn choices(state: &AppState, tr: &Tr, user: &CurrentUser) -> WebResult<Cho
     nationalities.push(("ND".into(), tr.t("country-nd")));
     Ok(Choices {
         teams,
+        settlements,
         desks,
         sexes: l("outreach-sex", &domain::SEXES),
         ages: l("outreach-age", &domain::AGE_BANDS),
@@ -282,6 +293,10 @@ pub struct Typed {
     pub comune: String,
     /// `team:<id>` or `desk:<id>`
     pub team: String,
+    /// A settlement's id, or "".
+    pub settlement: String,
+    pub lat: String,
+    pub lon: String,
     pub contacts: Vec<ContactRow>,
     pub leaflets: Vec<(String, String)>,
     pub kits: Vec<(String, String)>,
@@ -359,11 +374,31 @@ fn typed(f: &[(String, String)]) -> Typed {
         held_on: field(f, "held_on"),
         comune: field(f, "comune"),
         team: field(f, "team"),
+        settlement: field(f, "settlement"),
+        lat: field(f, "lat"),
+        lon: field(f, "lon"),
         contacts,
         leaflets: pairs_of("leaflet_language", "leaflet_quantity"),
         kits: pairs_of("kit", "kit_quantity"),
         needs: col("needs"),
         needs_note: f.iter().find(|(k, _)| k == "needs_note").map(|(_, v)| v.clone()).unwrap_or_default(),
+    }
+}
+
+fn coordinate(v: &str) -> Option<f64> {
+    let v = v.trim().replace(',', ".");
+    if v.is_empty() { None } else { Some(v.parse().unwrap_or(f64::NAN)) }
+}
+
+impl Typed {
+    /// The `i`-th (from 1) leaflet row typed: (language, quantity).
+    pub fn leaflet(&self, i: &usize) -> (&str, &str) {
+        self.leaflets.get(i.wrapping_sub(1)).map_or(("", ""), |(l, q)| (l.as_str(), q.as_str()))
+    }
+
+    /// The `i`-th (from 1) kit row typed: (material, quantity).
+    pub fn kit(&self, i: &usize) -> (&str, &str) {
+        self.kits.get(i.wrapping_sub(1)).map_or(("", ""), |(k, q)| (k.as_str(), q.as_str()))
     }
 }
 
@@ -387,9 +422,10 @@ fn input_of(t: &Typed) -> SessionInput {
         comune: t.comune.clone(),
         team_id: id("team:"),
         desk_id: id("desk:"),
-        settlement_id: None,
-        lat: None,
-        lon: None,
+        settlement_id: t.settlement.parse().ok(),
+        // Typed but not a number: kept as NaN, which the check refuses as a position.
+        lat: coordinate(&t.lat),
+        lon: coordinate(&t.lon),
         contacts: t.contacts.clone(),
         materials,
         needs: t.needs.clone(),
