@@ -79,12 +79,14 @@ test('a referral with consent across three organisations', async ({ browser }) =
   await page.getByRole('button', { name: 'Invia', exact: true }).click();
   await expect(page.locator('#case-errors')).toContainText('il consenso non comprende questi dati: Telefono');
   await expectNoA11yViolations(page);
-  await page.getByText("Invia a un'altra organizzazione").click();
-  await page.locator('#r-to').selectOption({ label: 'Ente anti-tratta Lombardia' });
-  await page.locator('label[for="rf-names"]').click();
-  await page.locator('label[for="rf-residence"]').click();
-  await page.locator('#r-reason').fill('Presunta vittima, chiede protezione');
+  // The refused form comes back open, as typed: only the phone is unticked, and a service chosen.
+  await expect(page.locator('#r-reason')).toHaveValue('Presunta vittima, chiede protezione');
+  await expect(page.locator('#rf-names')).toBeChecked();
+  await expect(page.locator('#rf-phone')).toBeChecked();
+  await page.locator('label[for="rf-phone"]').click();
+  await page.locator('#r-service').selectOption({ label: 'Emersione e presa in carico vittime di tratta e sfruttamento' });
   await Promise.all([page.waitForURL(/\/casi\/\d+/), page.getByRole('button', { name: 'Invia', exact: true }).click()]);
+  await expect(page.locator('#referral-list .referral-service')).toHaveText('Emersione e presa in carico vittime di tratta e sfruttamento');
   await expect(page.locator('#referral-list')).toContainText('In attesa di risposta');
   await fullPageScreenshot(page, 'case-owner', 'cases');
   await ngo.ctx.close();
