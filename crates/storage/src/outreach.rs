@@ -60,6 +60,43 @@ pub async fn create_team(conn: &mut AnyConnection, t: &NewTeam<'_>) -> Result<i6
     Ok(id)
 }
 
+/// Changes a team's name, base, languages and mediators, and sets its members to `t.members`
+/// (`t.org_id`, `service_id` and `created_by` are not changed).
+pub async fn update_team(conn: &mut AnyConnection, id: i64, t: &NewTeam<'_>) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE outreach_teams SET name = $1, comune_code = $2, languages = $3, mediators = $4 WHERE id = $5",
+    )
+    .bind(t.name)
+    .bind(t.comune_code)
+    .bind(t.languages)
+    .bind(t.mediators)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    sqlx::query("DELETE FROM outreach_team_members WHERE team_id = $1").bind(id).execute(&mut *conn).await?;
+    for m in t.members {
+        sqlx::query("INSERT INTO outreach_team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(*m)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes a stop of the team's route; false when the team has no such stop.
+pub async fn remove_stop(conn: &mut AnyConnection, team_id: i64, stop_id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM outreach_route_stops WHERE id = $1 AND team_id = $2")
+        .bind(stop_id)
+        .bind(team_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn team(conn: &mut AnyConnection, id: i64) -> Result<Team> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("{TEAM_COLUMNS} WHERE id = $1")))
         .bind(id)

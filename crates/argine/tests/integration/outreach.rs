@@ -313,3 +313,87 @@ async fn a_session_is_recorded_once_however_often_it_is_synced() {
     .unwrap();
     assert_eq!(created.len(), 2, "the sync and the form, each once");
 }
+
+#[tokio::test]
+async fn a_team_is_edited_and_its_route_changed() {
+    let app = spawn().await;
+    let op = app.login_as("operator").await;
+    let (team, me) = {
+        let mut conn = app.state.db.pool().acquire().await.unwrap();
+        let team = argine_storage::outreach::teams(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Unità mobile Lule — Alto Mantovano")
+            .unwrap();
+        let me =
+            argine_storage::accounts::find_by_email(&mut conn, &app.account("operator").email).await.unwrap().unwrap();
+        (team.id, me.id)
+    };
+    let url = format!("/servizi/unita-mobili/{team}");
+    let page = app.get(&op, &url).await.text().await.unwrap();
+    assert!(page.contains("id=\"team-form\"") && page.contains("value=\"Unità mobile Lule — Alto Mantovano\""), "prefilled");
+    // A name left empty: refused, the form open with what was typed.
+    let me_s = me.to_string();
+    let mut edit = vec![
+        ("name", ""),
+        ("comune", "020017"),
+        ("languages", "pa"),
+        ("languages", "ar"),
+        ("mediators", "Harpreet (punjabi), Samira (arabo)"),
+        ("members", me_s.as_str()),
+    ];
+    let r = app.post(&op, &url, &edit).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("value=\"Harpreet (punjabi), Samira (arabo)\"") && html.contains("<details class=\"mb-3\" open>")
+    );
+    edit[0] = ("name", "Unità mobile Lule Sud");
+    assert_eq!(app.post(&op, &url, &edit).await.status(), 303);
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let stored = argine_storage::outreach::team(&mut conn, team).await.unwrap();
+    assert_eq!((stored.name.as_str(), stored.languages.as_str()), ("Unità mobile Lule Sud", "ar pa"));
+    assert_eq!(
+        argine_storage::outreach::members(&mut conn, team).await.unwrap().iter().map(|m| m.0).collect::<Vec<_>>(),
+        [me]
+    );
+    drop(conn);
+    // A stop added, then removed; a second removal finds nothing.
+    let day = today();
+    let r = app
+        .post(
+            &op,
+            &format!("{url}/tappe"),
+            &[("visit_on", day.as_str()), ("comune", "020017"), ("place", "Piazzale della stazione")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let stop = argine_storage::outreach::route(&mut conn, team)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.place == "Piazzale della stazione")
+        .unwrap()
+        .id;
+    drop(conn);
+    let remove = format!("{url}/tappe/{stop}/elimina");
+    assert!(app.get(&op, &url).await.text().await.unwrap().contains(&remove));
+    // Another organisation may neither change the team nor its route.
+    let union = app.login_as("union").await;
+    assert_eq!(app.post(&union, &url, &edit).await.status(), 403);
+    assert_eq!(app.post(&union, &remove, &[]).await.status(), 403);
+    assert_eq!(app.post(&op, &remove, &[]).await.status(), 303);
+    assert_eq!(app.post(&op, &remove, &[]).await.status(), 404);
+    assert!(!app.get(&op, &url).await.text().await.unwrap().contains("Piazzale della stazione"));
+    for action in ["outreach_team.update", "outreach_team.remove_stop"] {
+        let found = argine_storage::audit::search(
+            &app.state.db,
+            &argine_storage::audit::Filter { action: Some(action.into()), limit: 10, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.len(), 1, "{action}");
+    }
+}

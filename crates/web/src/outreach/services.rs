@@ -581,7 +581,7 @@ struct TeamsPage {
     can_manage: bool,
     form: TeamTyped,
     errors: Vec<String>,
-    languages: Vec<(&'static str, String, bool)>,
+    languages_choice: Vec<(&'static str, String, bool)>,
     colleagues: Vec<(i64, String, bool)>,
 }
 
@@ -628,21 +628,13 @@ async fn teams_page(
     }
     drop(conn);
     let can_manage = authorize(&user.actor, Action::ManageServices, &Resource::FieldWork).is_allowed();
-    let colleagues = if can_manage {
-        argine_storage::accounts::list(&state.db, Some(&[user.org.id][..]))
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name, form.members.contains(&u.id)))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let colleagues = if can_manage { colleague_choices(state, user, &form.members).await? } else { Vec::new() };
     let failed = !errors.is_empty();
     let mut res = render(TeamsPage {
         chrome: Chrome::for_user(state, ctx, user),
         rows,
         can_manage,
-        languages: language_choices(&tr, &form.languages),
+        languages_choice: language_choices(&tr, &form.languages),
         colleagues,
         form,
         errors,
@@ -657,6 +649,52 @@ pub async fn teams(State(state): State<AppState>, ctx: RequestCtx, user: Current
     teams_page(&state, &ctx, &user, TeamTyped::default(), Vec::new()).await
 }
 
+/// The colleagues of the user's organisation: (id, name, chosen).
+async fn colleague_choices(
+    state: &AppState,
+    user: &CurrentUser,
+    chosen: &[i64],
+) -> WebResult<Vec<(i64, String, bool)>> {
+    Ok(argine_storage::accounts::list(&state.db, Some(&[user.org.id][..]))
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name, chosen.contains(&u.id)))
+        .collect())
+}
+
+/// A team form as typed (members only among the user's colleagues), and its place when the
+/// form is right, or the errors.
+async fn team_typed(
+    state: &AppState,
+    user: &CurrentUser,
+    f: &[(String, String)],
+) -> WebResult<(TeamTyped, Result<argine_domain::territory::TerritoryPath, Vec<domain::OutreachError>>)> {
+    let colleagues: Vec<i64> = colleague_choices(state, user, &[]).await?.into_iter().map(|(id, _, _)| id).collect();
+    let typed = TeamTyped {
+        name: field(f, "name"),
+        comune: field(f, "comune"),
+        languages: domain::languages(&fields(f, "languages")).join(" "),
+        mediators: field(f, "mediators"),
+        members: fields(f, "members")
+            .iter()
+            .filter_map(|m| m.parse().ok())
+            .filter(|m| colleagues.contains(m))
+            .collect(),
+    };
+    let mut errors = Vec::new();
+    if typed.name.is_empty() {
+        errors.push(domain::OutreachError::Name);
+    }
+    let place = path_of(&state.territory(), &typed.comune);
+    if place.is_none() {
+        errors.push(domain::OutreachError::Comune);
+    }
+    Ok(match place {
+        Some(p) if errors.is_empty() => (typed, Ok(p)),
+        _ => (typed, Err(errors)),
+    })
+}
+
 /// A new itinerant team of the user's organisation; its members are colleagues of the same
 /// organisation.
 pub async fn create_team(
@@ -667,32 +705,11 @@ pub async fn create_team(
 ) -> WebResult<Response> {
     check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
     let tr = Tr::new(ctx.lang);
-    let t = state.territory();
-    let f = pairs(&body);
-    let colleagues: Vec<i64> =
-        argine_storage::accounts::list(&state.db, Some(&[user.org.id][..])).await?.into_iter().map(|u| u.id).collect();
-    let typed = TeamTyped {
-        name: field(&f, "name"),
-        comune: field(&f, "comune"),
-        languages: domain::languages(&fields(&f, "languages")).join(" "),
-        mediators: field(&f, "mediators"),
-        members: fields(&f, "members")
-            .iter()
-            .filter_map(|m| m.parse().ok())
-            .filter(|m| colleagues.contains(m))
-            .collect(),
+    let (typed, place) = team_typed(&state, &user, &pairs(&body)).await?;
+    let place = match place {
+        Ok(p) => p,
+        Err(errors) => return teams_page(&state, &ctx, &user, typed, messages(&tr, &errors)).await,
     };
-    let mut errors = Vec::new();
-    if typed.name.is_empty() {
-        errors.push(domain::OutreachError::Name);
-    }
-    let Some(place) = path_of(&t, &typed.comune) else {
-        errors.push(domain::OutreachError::Comune);
-        return teams_page(&state, &ctx, &user, typed, messages(&tr, &errors)).await;
-    };
-    if !errors.is_empty() {
-        return teams_page(&state, &ctx, &user, typed, messages(&tr, &errors)).await;
-    }
     let record = Resource::FieldRecord { org_id: user.org.id, places: vec![place] };
     check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &record).await?;
     let mut tx = state.db.begin().await?;
@@ -717,6 +734,7 @@ pub async fn create_team(
 }
 
 pub struct StopView {
+    pub id: i64,
     pub date: String,
     pub comune: String,
     pub settlement: Option<(i64, String)>,
@@ -740,6 +758,11 @@ struct TeamPage {
     errors: Vec<String>,
     today: String,
     settlements: Vec<(i64, String)>,
+    /// The edit form: as stored, or as typed after an error (`editing`).
+    form: TeamTyped,
+    editing: bool,
+    languages_choice: Vec<(&'static str, String, bool)>,
+    colleagues: Vec<(i64, String, bool)>,
 }
 
 async fn team_page(
@@ -748,6 +771,7 @@ async fn team_page(
     user: &CurrentUser,
     id: i64,
     errors: Vec<String>,
+    typed: Option<TeamTyped>,
 ) -> WebResult<Response> {
     check(state, ctx, &user.actor, user.label(), Action::ViewServices, &Resource::FieldWork).await?;
     let tr = Tr::new(ctx.lang);
@@ -758,7 +782,7 @@ async fn team_page(
     drop(conn);
     check(state, ctx, &user.actor, user.label(), Action::ViewServices, &res).await?;
     let mut conn = state.db.pool().acquire().await?;
-    let members = team_store::members(&mut conn, id).await?.into_iter().map(|(_, n)| n).collect();
+    let member_rows = team_store::members(&mut conn, id).await?;
     let route = team_store::route(&mut conn, id).await?;
     let all_settlements = argine_storage::settlements::list(&mut conn, None).await?;
     drop(conn);
@@ -772,6 +796,7 @@ async fn team_page(
     let stops = route
         .iter()
         .map(|s| StopView {
+            id: s.id,
             date: tr.date(&s.visit_on),
             comune: comune_name(&t, &s.comune_code),
             settlement: s
@@ -793,6 +818,16 @@ async fn team_page(
     } else {
         Vec::new()
     };
+    let editing = typed.is_some();
+    let form = typed.unwrap_or_else(|| TeamTyped {
+        name: team.name.clone(),
+        comune: team.comune_code.clone(),
+        languages: team.languages.clone(),
+        mediators: team.mediators.clone(),
+        members: member_rows.iter().map(|(uid, _)| *uid).collect(),
+    });
+    let colleagues = if can_manage { colleague_choices(state, user, &form.members).await? } else { Vec::new() };
+    let members = member_rows.into_iter().map(|(_, n)| n).collect();
     let failed = !errors.is_empty();
     let mut out = render(TeamPage {
         chrome: Chrome::for_user(state, ctx, user),
@@ -808,6 +843,10 @@ async fn team_page(
         errors,
         today: today(),
         settlements,
+        languages_choice: language_choices(&tr, &form.languages),
+        form,
+        editing,
+        colleagues,
     })?;
     if failed {
         *out.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -821,7 +860,75 @@ pub async fn team(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    team_page(&state, &ctx, &user, id, Vec::new()).await
+    team_page(&state, &ctx, &user, id, Vec::new(), None).await
+}
+
+/// Changes a team of the user's organisation (same checks as a new one); audited.
+pub async fn update_team(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
+    let t = state.territory();
+    let team = {
+        let mut conn = state.db.pool().acquire().await?;
+        team_store::team(&mut conn, id).await?
+    };
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&t, &team)).await?;
+    let tr = Tr::new(ctx.lang);
+    let (typed, place) = team_typed(&state, &user, &pairs(&body)).await?;
+    let place = match place {
+        Ok(p) => p,
+        Err(errors) => return team_page(&state, &ctx, &user, id, messages(&tr, &errors), Some(typed)).await,
+    };
+    // The new base must be in the organisation's territory too.
+    let record = Resource::FieldRecord { org_id: team.org_id, places: vec![place] };
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &record).await?;
+    let mut tx = state.db.begin().await?;
+    team_store::update_team(
+        &mut tx,
+        id,
+        &team_store::NewTeam {
+            name: &typed.name,
+            comune_code: &typed.comune,
+            languages: &typed.languages,
+            mediators: &typed.mediators,
+            members: &typed.members,
+            ..Default::default()
+        },
+    )
+    .await?;
+    audit_write(&mut tx, &user, &ctx, "outreach_team.update", ("outreach_team", id), json!({"members": typed.members}))
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/servizi/unita-mobili/{id}")).into_response())
+}
+
+/// Removes a stop of the team's route; audited.
+pub async fn remove_stop(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    user: CurrentUser,
+    Path((id, stop)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
+    let t = state.territory();
+    let team = {
+        let mut conn = state.db.pool().acquire().await?;
+        team_store::team(&mut conn, id).await?
+    };
+    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&t, &team)).await?;
+    let mut tx = state.db.begin().await?;
+    if !team_store::remove_stop(&mut tx, id, stop).await? {
+        return Err(WebError::NotFound);
+    }
+    audit_write(&mut tx, &user, &ctx, "outreach_team.remove_stop", ("outreach_team", id), json!({"stop": stop}))
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/servizi/unita-mobili/{id}#percorso")).into_response())
 }
 
 /// A stop of the team's route: a date, a Comune, optionally a settlement of the registry.
@@ -861,7 +968,7 @@ pub async fn add_stop(
         }
     }
     if !errors.is_empty() {
-        return team_page(&state, &ctx, &user, id, messages(&tr, &errors)).await;
+        return team_page(&state, &ctx, &user, id, messages(&tr, &errors), None).await;
     }
     let mut tx = state.db.begin().await?;
     let stop = team_store::add_stop(&mut tx, id, &date, &comune, settlement, &place, &hours).await?;

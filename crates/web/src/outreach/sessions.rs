@@ -9,7 +9,7 @@ use crate::i18n::Tr;
 use crate::middleware::RequestCtx;
 use crate::network::form::{field, fields, pairs};
 use crate::pages::{Chrome, render};
-use argine_domain::access::{Action, Actor, Resource};
+use argine_domain::access::{Action, Actor, Resource, authorize};
 use argine_domain::outreach::{self as domain, ContactRow, MaterialRow, SessionInput, Totals};
 use argine_storage::outreach::{self as store, Recorded, Session};
 use askama::Template;
@@ -248,7 +248,13 @@ async fn choices(state: &AppState, tr: &Tr, user: &CurrentUser) -> WebResult<Cho
     let mut settlements: Vec<(i64, String)> = argine_storage::settlements::list(&mut conn, None)
         .await?
         .into_iter()
-        .filter(|s| path_of(&t, &s.comune_code).is_some_and(|p| user.org.jurisdiction.covers(&p)))
+        // Named only to those who may see the registry of their Comune, as on the team pages.
+        .filter(|s| {
+            path_of(&t, &s.comune_code).is_some_and(|p| {
+                user.org.jurisdiction.covers(&p)
+                    && authorize(&user.actor, Action::ViewSettlements, &Resource::Territory(p)).is_allowed()
+            })
+        })
         .map(|s| (s.id, format!("{} — {}", comune_name(&t, &s.comune_code), s.name)))
         .collect();
     settlements.sort_by(|a, b| a.1.cmp(&b.1));
