@@ -268,6 +268,21 @@ pub struct CaseFilter {
     pub persons: Option<Vec<i64>>,
     pub limit: i64,
     pub offset: i64,
+    /// How the referred cases are found; [`ListPlan::Auto`] but in tests that compare the plans.
+    pub plan: ListPlan,
+}
+
+/// The two ways of finding the page's cases referred to an organisation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListPlan {
+    /// The cheaper of the two, by the number of referrals the organisation holds.
+    #[default]
+    Auto,
+    /// Gather every case referred (through `referrals_to_idx`) and sort them: cheap when they are few.
+    Gather,
+    /// Walk all cases newest first (`cases_updated_idx`), keeping the referred ones, until the page
+    /// is full: cheap when they are many.
+    Walk,
 }
 
 /// Integer ids as an SQL list (integers only: formatted, never user text).
@@ -284,10 +299,11 @@ fn code_range(prefix: &str) -> (String, String) {
     (p, end)
 }
 
-/// The cases of the list, newest change first: two branches, each walking an index in order and
-/// stopping at the page's end — the organisation's own cases (`cases_owner_updated_idx` or, by
-/// stage, `cases_owner_stage_idx`) and the cases referred to it (`referrals_to_idx`) — then the
-/// page of the two merged; the codes and the pending referrals are read only for that page.
+/// The cases of the list, newest change first: two branches, each stopping at the page's end —
+/// the organisation's own cases walking `cases_owner_updated_idx` (or, by stage,
+/// `cases_owner_stage_idx`) and the cases referred to it, gathered through `referrals_to_idx` or
+/// walked on `cases_updated_idx` ([`ListPlan`]) — then the page of the two merged; the codes and
+/// the pending referrals are read only for that page.
 pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter) -> Result<Vec<CaseLine>> {
     if f.persons.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
@@ -312,16 +328,42 @@ pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter) -> Result<Vec<
     }
     let columns = "c.id, c.person_id, c.owner_org, c.stage, c.outcome, c.comune_code, c.opened_at, c.updated_at";
     let branch_order = "ORDER BY c.updated_at DESC, c.id DESC LIMIT $2";
+    let referred = "SELECT case_id FROM referrals WHERE to_org = $1 AND status IN ('pending', 'accepted')";
+    let walk = match f.plan {
+        ListPlan::Walk => true,
+        ListPlan::Gather => false,
+        // Gathering costs about the number of referred cases; walking, the rows wanted times
+        // the cases per referred one (`MAX(id)` bounds the cases). Filters thin the walk: gather.
+        ListPlan::Auto if filters.is_empty() => {
+            let (held,): (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM ({referred}) AS h")))
+                    .bind(f.org)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let (cases,): (i64,) =
+                sqlx::query_as("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM cases").fetch_one(&mut *conn).await?;
+            held.saturating_mul(held) > (f.limit + f.offset).max(1).saturating_mul(cases)
+        }
+        ListPlan::Auto => false,
+    };
+    let referred_branch = if walk {
+        format!(
+            "SELECT {columns} FROM cases c
+             WHERE c.owner_org <> $1 AND EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_org = $1
+                                                 AND r.status IN ('pending', 'accepted')){filters} {branch_order}"
+        )
+    } else {
+        format!(
+            "SELECT {columns} FROM cases c WHERE c.id IN ({referred}) AND c.owner_org <> $1{filters} {branch_order}"
+        )
+    };
     let sql = format!(
         "SELECT l.id, p.code, l.owner_org, l.stage, l.outcome, l.comune_code, l.opened_at, l.updated_at,
                 (SELECT COUNT(*) FROM referrals r WHERE r.case_id = l.id AND r.to_org = $1 AND r.status = 'pending')
                   AS pending_to_me
          FROM (SELECT * FROM (SELECT {columns} FROM cases c WHERE c.owner_org = $1{filters} {branch_order}) AS owned
                UNION ALL
-               SELECT * FROM (SELECT {columns} FROM cases c
-                              WHERE c.id IN (SELECT case_id FROM referrals
-                                             WHERE to_org = $1 AND status IN ('pending', 'accepted'))
-                                AND c.owner_org <> $1{filters} {branch_order}) AS referred) AS l
+               SELECT * FROM ({referred_branch}) AS referred) AS l
          JOIN persons p ON p.id = l.person_id
          ORDER BY l.updated_at DESC, l.id DESC LIMIT ${} OFFSET ${}",
         n + 1,

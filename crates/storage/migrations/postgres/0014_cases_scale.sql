@@ -5,6 +5,9 @@
 DROP INDEX cases_owner_idx;
 CREATE INDEX cases_owner_updated_idx ON cases (owner_org, updated_at DESC, id DESC);
 CREATE INDEX cases_owner_stage_idx ON cases (owner_org, stage, updated_at DESC, id DESC);
+-- The cases referred to an organisation that holds many referrals are found walking all cases
+-- newest first until the page is full (`ListPlan::Walk`).
+CREATE INDEX cases_updated_idx ON cases (updated_at DESC, id DESC);
 
 -- Codes compare byte by byte, as on SQLite: a code prefix is a range on the unique index.
 ALTER TABLE persons ALTER COLUMN code TYPE TEXT COLLATE "C";

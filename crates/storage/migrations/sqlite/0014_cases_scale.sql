@@ -5,6 +5,9 @@
 DROP INDEX cases_owner_idx;
 CREATE INDEX cases_owner_updated_idx ON cases (owner_org, updated_at DESC, id DESC);
 CREATE INDEX cases_owner_stage_idx ON cases (owner_org, stage, updated_at DESC, id DESC);
+-- The cases referred to an organisation that holds many referrals are found walking all cases
+-- newest first until the page is full (`ListPlan::Walk`).
+CREATE INDEX cases_updated_idx ON cases (updated_at DESC, id DESC);
 
 -- A counter that every write to the data behind the case indicators moves, inside the writing
 -- transaction: indicators computed at one value of it stay true until it moves, whichever process

@@ -4,7 +4,7 @@
 
 use super::{on_both, org, user};
 use argine_domain::territory::Jurisdiction;
-use argine_storage::cases::{self, CaseFilter, NewConsent, NewReferral, PersonAttributes};
+use argine_storage::cases::{self, CaseFilter, ListPlan, NewConsent, NewReferral, PersonAttributes};
 use argine_storage::cases_stats;
 
 #[tokio::test]
@@ -97,6 +97,14 @@ async fn the_case_list_merges_owned_and_referred_cases_in_pages() {
             paged.extend(cases::list_cases(&mut conn, &list(4, offset)).await.unwrap().into_iter().map(|l| l.id));
         }
         assert_eq!(paged, expected, "pages of four: no gap, no repeat");
+        // Both ways of finding the referred cases give the same pages.
+        for plan in [ListPlan::Gather, ListPlan::Walk] {
+            for (limit, offset) in [(50, 0), (4, 0), (4, 4), (3, 6)] {
+                let got = cases::list_cases(&mut conn, &CaseFilter { plan, ..list(limit, offset) }).await.unwrap();
+                let want: Vec<i64> = expected.iter().skip(offset as usize).take(limit as usize).copied().collect();
+                assert_eq!(got.iter().map(|l| l.id).collect::<Vec<_>>(), want, "{plan:?} {limit} {offset}");
+            }
+        }
         let pend: Vec<(i64, i64)> =
             all.iter().filter(|l| l.pending_to_me > 0).map(|l| (l.id, l.pending_to_me)).collect();
         assert_eq!(pend, vec![(made[7].0, 1)], "the pending referral {pending}, and only it");

@@ -159,6 +159,7 @@ pub async fn list(
         persons,
         limit: q.limit.unwrap_or(50).clamp(1, MAX_LIMIT),
         offset: q.offset.unwrap_or(0).max(0),
+        plan: Default::default(),
     };
     let lines = store::list_cases(&mut conn, &filter).await?;
     let lines = vault::visible_lines(&mut conn, &state.territory(), &user.actor, lines).await?;

@@ -125,6 +125,7 @@ pub async fn list(
         persons,
         limit: 200,
         offset: 0,
+        plan: Default::default(),
     };
     let lines = store::list_cases(&mut conn, &filter).await?;
     let lines = vault::visible_lines(&mut conn, &t, &user.actor, lines).await?;
