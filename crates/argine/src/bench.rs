@@ -717,6 +717,9 @@ pub struct CasesOptions {
     pub users: usize,
     /// Searches per user.
     pub searches: usize,
+    /// Mean pause of a user between two searches in the paced run (uniform over half to one and
+    /// a half of it); the saturation run has none.
+    pub think_ms: u64,
     /// Where to keep the database; a temporary directory (removed) if `None`.
     pub keep: Option<PathBuf>,
 }
@@ -827,9 +830,11 @@ enum BenchValue {
 /// consents and closures, loaded with multi-row INSERTs in one transaction into a fresh SQLite
 /// database; then (1) `users` concurrent API users each issuing `searches` case searches
 /// (`GET /api/v1/cases` with random filters: none, stage, code prefix, name through the blind
-/// index) against the running server; (2) duplicate screening of every person with a case
-/// (`storage::cases::all_blind` → `blind::screen`); (3) the dashboard indicators, nationally
-/// and for one province and year, directly and over HTTP.
+/// index) against the running server, paced (a pause of about `think_ms` between two searches
+/// of a user) and then back to back (saturation); (2) duplicate screening of every person with
+/// a case (`storage::cases::all_blind` → `blind::screen`); (3) the dashboard indicators,
+/// nationally and for one province and year, computed (as after any write) and from memory,
+/// directly and over HTTP.
 ///
 /// # Errors
 /// The server, the database, a request that does not answer 200.
@@ -1063,7 +1068,7 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
     let names = Arc::new(names);
     let codes = Arc::new(codes);
     let users = Arc::new(users);
-    let search = |n: usize, seed: u64| {
+    let search = |n: usize, seed: u64, think_ms: u64| {
         let (client, url, names, codes, users) =
             (client.clone(), url.clone(), Arc::clone(&names), Arc::clone(&codes), Arc::clone(&users));
         async move {
@@ -1085,21 +1090,37 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
                 anyhow::ensure!(r.status() == 200, "status {} for {q}", r.status());
                 r.bytes().await?;
                 times.push(t.elapsed());
+                if think_ms > 0 {
+                    let pause = think_ms / 2 + rng.below(think_ms as usize + 1) as u64;
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                }
             }
             Ok::<_, anyhow::Error>(times)
         }
     };
     // Warm-up.
-    search(50, 1).await?;
-    eprintln!("bench: {} case searches by {} concurrent users", opts.users * opts.searches, opts.users);
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..opts.users).map(|u| tokio::spawn(search(opts.searches, 100 + u as u64))).collect();
-    let mut times = Vec::new();
-    for t in tasks {
-        times.extend(t.await??);
-    }
-    let wall = started.elapsed();
-    times.sort();
+    search(50, 1, 0).await?;
+    let run = |think_ms: u64| {
+        let tasks: Vec<_> =
+            (0..opts.users).map(|u| tokio::spawn(search(opts.searches, 100 + u as u64, think_ms))).collect();
+        async move {
+            let started = Instant::now();
+            let mut times = Vec::new();
+            for t in tasks {
+                times.extend(t.await??);
+            }
+            times.sort();
+            Ok::<_, anyhow::Error>((times, started.elapsed()))
+        }
+    };
+    eprintln!(
+        "bench: {} case searches by {} concurrent users, paced ({} ms between two of a user), then back to back",
+        opts.users * opts.searches,
+        opts.users,
+        opts.think_ms
+    );
+    let (paced, paced_wall) = run(opts.think_ms).await?;
+    let (times, wall) = run(0).await?;
 
     // 2. Duplicate screening.
     let t = Instant::now();
@@ -1122,20 +1143,25 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
     use argine_storage::cases_stats::Scope;
     let min = argine_domain::report::opendata::MIN_PEOPLE;
     let province = Scope { from: Some(now - year), to: None, provinces: Some(vec!["020".into()]) };
-    let mut national = Vec::new();
-    let mut local = Vec::new();
+    // Computed: each round starts with a write (the counter moved, as by any change to case work).
+    let (mut national, mut local, mut national_kept, mut local_kept) = (vec![], vec![], vec![], vec![]);
     for _ in 0..5 {
-        let t = Instant::now();
-        argine_web::cases::indicators::compute(&state, &Scope::default(), min)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        national.push(t.elapsed());
-        let t = Instant::now();
-        argine_web::cases::indicators::compute(&state, &province, min).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        local.push(t.elapsed());
+        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'casework'")
+            .execute(state.db.pool())
+            .await?;
+        for (scope, computed, kept) in
+            [(&Scope::default(), &mut national, &mut national_kept), (&province, &mut local, &mut local_kept)]
+        {
+            for out in [computed, kept] {
+                let t = Instant::now();
+                argine_web::cases::indicators::compute(&state, scope, min).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                out.push(t.elapsed());
+            }
+        }
     }
-    national.sort();
-    local.sort();
+    for v in [&mut national, &mut local, &mut national_kept, &mut local_kept] {
+        v.sort();
+    }
     let mut http = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
@@ -1152,15 +1178,17 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
         thousands(opts.cases as u64),
         ms(load)
     );
-    println!(
-        "case search (GET /api/v1/cases, {} users, {} requests, {:.0} req/s): p50 {}, p99 {}, max {}",
-        opts.users,
-        times.len(),
-        times.len() as f64 / secs(wall),
-        ms(percentile(&times, 50.0)),
-        ms(percentile(&times, 99.0)),
-        ms(times[times.len() - 1])
-    );
+    for (label, times, wall) in [("paced", &paced, paced_wall), ("back to back", &times, wall)] {
+        println!(
+            "case search (GET /api/v1/cases), {} users {label}: {} requests, {:.0} req/s: p50 {}, p99 {}, max {}",
+            opts.users,
+            times.len(),
+            times.len() as f64 / secs(wall),
+            ms(percentile(times, 50.0)),
+            ms(percentile(times, 99.0)),
+            ms(times[times.len() - 1])
+        );
+    }
     println!(
         "duplicate screening of {} people: {} (read {}), {} likely or possible pairs",
         thousands(people.len() as u64),
@@ -1169,9 +1197,14 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
         matches.len()
     );
     println!(
-        "indicators (median of 5): Italy, all time {}; province of Mantova, last year {}; over HTTP (Italy) {}",
+        "indicators computed (median of 5, each after a write): Italy, all time {}; province of Mantova, last year {}",
         ms(national[2]),
-        ms(local[2]),
+        ms(local[2])
+    );
+    println!(
+        "indicators from memory (median of 5): Italy {}; Mantova {}; over HTTP (Italy) {}",
+        ms(national_kept[2]),
+        ms(local_kept[2]),
         ms(http[2])
     );
     demo.stop().await;

@@ -335,9 +335,12 @@ pub enum BenchCmd {
         /// Concurrent API users searching.
         #[arg(long, default_value_t = 32)]
         users: usize,
-        /// Searches per user.
+        /// Searches per user (in each of the two runs).
         #[arg(long, default_value_t = 100)]
         searches: usize,
+        /// Mean pause of a user between two searches in the paced run, in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        think_ms: u64,
         /// Keep the database in this (new or empty) directory, to look at it afterwards.
         #[arg(long)]
         keep: Option<PathBuf>,
@@ -487,8 +490,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCmd::Settlements { settlements, requests }) => {
             crate::bench::settlements(settlements, requests).await
         }
-        Command::Bench(BenchCmd::Cases { contacts, cases, users, searches, keep }) => {
-            crate::bench::cases(crate::bench::CasesOptions { contacts, cases, users, searches, keep }).await
+        Command::Bench(BenchCmd::Cases { contacts, cases, users, searches, think_ms, keep }) => {
+            crate::bench::cases(crate::bench::CasesOptions { contacts, cases, users, searches, think_ms, keep }).await
         }
         Command::Bench(BenchCmd::CensusExport { campaign, format, out }) => {
             let cfg = Config::load(cli.global.config.as_deref(), &overrides)?;
