@@ -55,11 +55,15 @@ async fn grouped(
     comune: &str,
     s: &Scope,
 ) -> Result<Counts> {
-    let cols: Vec<String> = keys.iter().map(|k| format!("COALESCE({k}, '')")).collect();
-    let mut sql = format!("SELECT {}, COUNT(*) FROM {select_from} WHERE 1 = 1", cols.join(", "));
+    let mut cols: Vec<String> = keys.iter().map(|k| format!("COALESCE({k}, '')")).collect();
+    cols.push("COUNT(*)".into());
+    let mut sql = format!("SELECT {} FROM {select_from} WHERE 1 = 1", cols.join(", "));
     let mut n = 0;
     scope_sql(&mut sql, s, at, comune, &mut n);
-    sql.push_str(&format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")));
+    // No keys: one count, without a GROUP BY (grouping by a constant sorts every row).
+    if !keys.is_empty() {
+        sql.push_str(&format!(" GROUP BY {}", (1..=keys.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")));
+    }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(f) = s.from {
         q = q.bind(f);
@@ -86,7 +90,7 @@ async fn grouped(
 /// Contacts: people recorded in the period (each record is a contact, whether or not it became a
 /// case), by the Comune where they were met.
 pub async fn contacts(conn: &mut AnyConnection, s: &Scope) -> Result<i64> {
-    let rows = grouped(conn, "persons p", &["'all'"], "p.created_at", "p.comune_code", s).await?;
+    let rows = grouped(conn, "persons p", &[], "p.created_at", "p.comune_code", s).await?;
     Ok(rows.into_iter().map(|(_, n)| n).sum())
 }
 
