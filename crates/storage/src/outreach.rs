@@ -50,14 +50,19 @@ pub async fn create_team(conn: &mut AnyConnection, t: &NewTeam<'_>) -> Result<i6
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    for m in t.members {
+    add_members(conn, id, t.members).await?;
+    Ok(id)
+}
+
+async fn add_members(conn: &mut AnyConnection, team_id: i64, members: &[i64]) -> Result<()> {
+    for m in members {
         sqlx::query("INSERT INTO outreach_team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
+            .bind(team_id)
             .bind(*m)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Changes a team's name, base, languages and mediators, and sets its members to `t.members`
@@ -77,13 +82,7 @@ pub async fn update_team(conn: &mut AnyConnection, id: i64, t: &NewTeam<'_>) -> 
         return Err(StorageError::NotFound);
     }
     sqlx::query("DELETE FROM outreach_team_members WHERE team_id = $1").bind(id).execute(&mut *conn).await?;
-    for m in t.members {
-        sqlx::query("INSERT INTO outreach_team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(*m)
-            .execute(&mut *conn)
-            .await?;
-    }
+    add_members(conn, id, t.members).await?;
     Ok(())
 }
 

@@ -863,6 +863,24 @@ pub async fn team(
     team_page(&state, &ctx, &user, id, Vec::new(), None).await
 }
 
+/// The team `id`, if the user may manage it (denied before anything is read, like the other
+/// writes of the directory).
+async fn managed_team(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+) -> WebResult<argine_storage::outreach::Team> {
+    check(state, ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
+    let team = {
+        let mut conn = state.db.pool().acquire().await?;
+        team_store::team(&mut conn, id).await?
+    };
+    check(state, ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&state.territory(), &team))
+        .await?;
+    Ok(team)
+}
+
 /// Changes a team of the user's organisation (same checks as a new one); audited.
 pub async fn update_team(
     State(state): State<AppState>,
@@ -871,13 +889,7 @@ pub async fn update_team(
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> WebResult<Response> {
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
-    let t = state.territory();
-    let team = {
-        let mut conn = state.db.pool().acquire().await?;
-        team_store::team(&mut conn, id).await?
-    };
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&t, &team)).await?;
+    let team = managed_team(&state, &ctx, &user, id).await?;
     let tr = Tr::new(ctx.lang);
     let (typed, place) = team_typed(&state, &user, &pairs(&body)).await?;
     let place = match place {
@@ -914,13 +926,7 @@ pub async fn remove_stop(
     user: CurrentUser,
     Path((id, stop)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
-    let t = state.territory();
-    let team = {
-        let mut conn = state.db.pool().acquire().await?;
-        team_store::team(&mut conn, id).await?
-    };
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&t, &team)).await?;
+    let team = managed_team(&state, &ctx, &user, id).await?;
     let mut tx = state.db.begin().await?;
     if !team_store::remove_stop(&mut tx, id, stop).await? {
         return Err(WebError::NotFound);
@@ -939,13 +945,9 @@ pub async fn add_stop(
     Path(id): Path<i64>,
     RawForm(body): RawForm,
 ) -> WebResult<Response> {
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &Resource::FieldWork).await?;
+    managed_team(&state, &ctx, &user, id).await?;
     let tr = Tr::new(ctx.lang);
     let t = state.territory();
-    let mut conn = state.db.pool().acquire().await?;
-    let team = team_store::team(&mut conn, id).await?;
-    drop(conn);
-    check(&state, &ctx, &user.actor, user.label(), Action::ManageServices, &team_resource(&t, &team)).await?;
     let f = pairs(&body);
     let (date, comune, place, hours) =
         (field(&f, "visit_on"), field(&f, "comune"), field(&f, "place"), field(&f, "hours"));
