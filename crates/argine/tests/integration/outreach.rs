@@ -332,7 +332,10 @@ async fn a_team_is_edited_and_its_route_changed() {
     };
     let url = format!("/servizi/unita-mobili/{team}");
     let page = app.get(&op, &url).await.text().await.unwrap();
-    assert!(page.contains("id=\"team-form\"") && page.contains("value=\"Unità mobile Lule — Alto Mantovano\""), "prefilled");
+    assert!(
+        page.contains("id=\"team-form\"") && page.contains("value=\"Unità mobile Lule — Alto Mantovano\""),
+        "prefilled"
+    );
     // A name left empty: refused, the form open with what was typed.
     let me_s = me.to_string();
     let mut edit = vec![

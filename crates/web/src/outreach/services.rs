@@ -926,7 +926,7 @@ pub async fn remove_stop(
     user: CurrentUser,
     Path((id, stop)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let team = managed_team(&state, &ctx, &user, id).await?;
+    managed_team(&state, &ctx, &user, id).await?;
     let mut tx = state.db.begin().await?;
     if !team_store::remove_stop(&mut tx, id, stop).await? {
         return Err(WebError::NotFound);
