@@ -1075,8 +1075,10 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
             let mut rng = Rng(seed);
             let mut times = Vec::with_capacity(n);
             for _ in 0..n {
-                let (_, _, secret) = rng.pick(&users);
-                let q = match rng.below(4) {
+                let who = rng.below(users.len());
+                let secret = &users[who].2;
+                let kind = rng.below(4);
+                let q = match kind {
                     0 => String::new(),
                     1 => format!("?stage={}", rng.pick(&["contact", "preliminary", "protection", "closed"])),
                     2 => format!("?code={}", rng.pick(&codes)),
@@ -1089,7 +1091,7 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
                 let r = client.get(format!("{url}/api/v1/cases{q}")).bearer_auth(secret).send().await?;
                 anyhow::ensure!(r.status() == 200, "status {} for {q}", r.status());
                 r.bytes().await?;
-                times.push(t.elapsed());
+                times.push((t.elapsed(), kind, who));
                 if think_ms > 0 {
                     let pause = think_ms / 2 + rng.below(think_ms as usize + 1) as u64;
                     tokio::time::sleep(Duration::from_millis(pause)).await;
@@ -1109,7 +1111,7 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
             for t in tasks {
                 times.extend(t.await??);
             }
-            times.sort();
+            times.sort_by_key(|t| t.0);
             Ok::<_, anyhow::Error>((times, started.elapsed()))
         }
     };
@@ -1178,7 +1180,9 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
         thousands(opts.cases as u64),
         ms(load)
     );
-    for (label, times, wall) in [("paced", &paced, paced_wall), ("back to back", &times, wall)] {
+    for (label, runs, wall) in [("paced", &paced, paced_wall), ("back to back", &times, wall)] {
+        let times: Vec<Duration> = runs.iter().map(|t| t.0).collect();
+        let times = &times;
         println!(
             "case search (GET /api/v1/cases), {} users {label}: {} requests, {:.0} req/s: p50 {}, p99 {}, max {}",
             opts.users,
@@ -1188,6 +1192,22 @@ pub async fn cases(opts: CasesOptions) -> anyhow::Result<()> {
             ms(percentile(times, 99.0)),
             ms(times[times.len() - 1])
         );
+        // Where the tail is: by filter and by the user's account.
+        let part = |keep: &dyn Fn(&(Duration, usize, usize)) -> bool| {
+            let t: Vec<Duration> = runs.iter().filter(|t| keep(t)).map(|t| t.0).collect();
+            match t.is_empty() {
+                true => "none".to_owned(),
+                false => {
+                    format!("{} requests, p50 {}, p99 {}", t.len(), ms(percentile(&t, 50.0)), ms(percentile(&t, 99.0)))
+                }
+            }
+        };
+        for (k, name) in ["no filter", "stage", "code prefix", "name"].iter().enumerate() {
+            println!("  {name}: {}", part(&|t| t.1 == k));
+        }
+        for (u, name) in ["operator", "supervisor", "antitratta", "union"].iter().enumerate() {
+            println!("  {name}: {}", part(&|t| t.2 == u));
+        }
     }
     println!(
         "duplicate screening of {} people: {} (read {}), {} likely or possible pairs",

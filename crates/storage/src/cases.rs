@@ -332,9 +332,13 @@ pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter) -> Result<Vec<
     let walk = match f.plan {
         ListPlan::Walk => true,
         ListPlan::Gather => false,
+        // A code prefix drives the walk through the unique index of codes: a few rows, whoever
+        // holds how many referrals.
+        ListPlan::Auto if f.code.is_some() => true,
         // Gathering costs about the number of referred cases; walking, the rows wanted times
-        // the cases per referred one (`MAX(id)` bounds the cases). Filters thin the walk: gather.
-        ListPlan::Auto if filters.is_empty() => {
+        // the cases per referred one (`MAX(id)` bounds the cases) — on `cases_updated_idx`, or
+        // by stage on `cases_stage_updated_idx`, where the same ratio holds.
+        ListPlan::Auto if f.persons.is_none() => {
             let (held,): (i64,) =
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM ({referred}) AS h")))
                     .bind(f.org)

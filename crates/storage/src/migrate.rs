@@ -21,6 +21,7 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
     (12, "outreach", include_str!("../migrations/sqlite/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/sqlite/0013_cases.sql")),
     (14, "cases_scale", include_str!("../migrations/sqlite/0014_cases_scale.sql")),
+    (15, "casework_counts", include_str!("../migrations/sqlite/0015_casework_counts.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -37,6 +38,7 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
     (12, "outreach", include_str!("../migrations/postgres/0012_outreach.sql")),
     (13, "cases", include_str!("../migrations/postgres/0013_cases.sql")),
     (14, "cases_scale", include_str!("../migrations/postgres/0014_cases_scale.sql")),
+    (15, "casework_counts", include_str!("../migrations/postgres/0015_casework_counts.sql")),
 ];
 
 mod sha2_free {

@@ -16,6 +16,9 @@ use std::future::Future;
 /// The case list and the case-work counter (migration 0014).
 #[path = "contract/cases_list.rs"]
 mod cases_list;
+/// The case indicators' counts (migration 0015).
+#[path = "contract/cases_stats.rs"]
+mod cases_stats;
 /// Services and outreach (migration 0012).
 #[path = "contract/outreach.rs"]
 mod outreach;
