@@ -99,6 +99,42 @@ async fn org(db: &Db, name: &str, j: Jurisdiction) -> i64 {
     id
 }
 
+/// A consent to share the names with `to`, then a referral of `case` from `from` to `to` resting
+/// on it; returns the referral.
+async fn refer(conn: &mut sqlx::AnyConnection, case: i64, person: i64, from: i64, to: i64, by: i64) -> i64 {
+    use argine_storage::cases::{self, NewConsent, NewReferral};
+    let consent = cases::add_consent(
+        &mut *conn,
+        &NewConsent {
+            person,
+            purposes: "referral",
+            fields: "names",
+            recipients: &[to],
+            language: "it",
+            given_on: "2026-01-01",
+            by,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    cases::add_referral(
+        &mut *conn,
+        &NewReferral {
+            case,
+            from_org: from,
+            to_org: to,
+            consent,
+            fields: "names",
+            due_on: "2030-01-01",
+            by,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn user(db: &Db, org_id: i64, email: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let id = accounts::create(

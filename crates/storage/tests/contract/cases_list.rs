@@ -2,9 +2,9 @@
 //! it merged newest change first, paged without gaps or repeats, filtered by stage and code
 //! prefix; and the counter that every case-work write moves (what the indicator cache trusts).
 
-use super::{on_both, org, user};
+use super::{on_both, org, refer, user};
 use argine_domain::territory::Jurisdiction;
-use argine_storage::cases::{self, CaseFilter, ListPlan, NewConsent, NewReferral, PersonAttributes};
+use argine_storage::cases::{self, CaseFilter, ListPlan, PersonAttributes};
 use argine_storage::cases_stats;
 
 #[tokio::test]
@@ -36,46 +36,10 @@ async fn the_case_list_merges_owned_and_referred_cases_in_pages() {
         }
         let v1 = cases_stats::version(&mut conn).await.unwrap();
         assert!(v1 > v0, "inserts and updates move the counter: {v0} → {v1}");
-        let refer = |case: i64, person: i64, from: i64, to: i64| {
-            let db = db.clone();
-            async move {
-                let mut conn = db.pool().acquire().await.unwrap();
-                let consent = cases::add_consent(
-                    &mut conn,
-                    &NewConsent {
-                        person,
-                        purposes: "referral",
-                        fields: "names",
-                        recipients: &[to],
-                        language: "it",
-                        given_on: "2026-01-01",
-                        by: u,
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap();
-                cases::add_referral(
-                    &mut conn,
-                    &NewReferral {
-                        case,
-                        from_org: from,
-                        to_org: to,
-                        consent,
-                        fields: "names",
-                        due_on: "2030-01-01",
-                        by: u,
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap()
-            }
-        };
-        let pending = refer(made[7].0, made[7].1, body, ngo).await;
-        let accepted = refer(made[9].0, made[9].1, body, ngo).await;
-        let declined = refer(made[11].0, made[11].1, body, ngo).await;
-        refer(made[0].0, made[0].1, ngo, body).await;
+        let pending = refer(&mut conn, made[7].0, made[7].1, body, ngo, u).await;
+        let accepted = refer(&mut conn, made[9].0, made[9].1, body, ngo, u).await;
+        let declined = refer(&mut conn, made[11].0, made[11].1, body, ngo, u).await;
+        refer(&mut conn, made[0].0, made[0].1, ngo, body, u).await;
         assert!(cases::respond_referral(&mut conn, accepted, "accepted", u, "").await.unwrap());
         assert!(cases::respond_referral(&mut conn, declined, "declined", u, "").await.unwrap());
         let v2 = cases_stats::version(&mut conn).await.unwrap();

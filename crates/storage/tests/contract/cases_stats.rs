@@ -2,9 +2,9 @@
 //! person's attributes copied on the case (migration 0015) equal the counts worked out here from
 //! the rows, for every scope, after the writes that change them.
 
-use super::{on_both, org, user};
+use super::{on_both, org, refer, user};
 use argine_domain::territory::Jurisdiction;
-use argine_storage::cases::{self, NewConsent, NewReferral, PersonAttributes};
+use argine_storage::cases::{self, PersonAttributes};
 use argine_storage::cases_stats::{self as stats, Counts, Scope};
 use std::collections::BTreeMap;
 
@@ -68,36 +68,7 @@ async fn indicators_equal_the_counts_of_the_rows_after_every_kind_of_write() {
         cases::set_outcome(&mut conn, cases_made[1].0, "presumed_victim").await.unwrap();
         cases::close_case(&mut conn, cases_made[2].0, "safe", 2_000_000_000).await.unwrap();
         for (i, (c, p)) in cases_made.iter().enumerate().skip(4).take(3) {
-            let consent = cases::add_consent(
-                &mut conn,
-                &NewConsent {
-                    person: *p,
-                    purposes: "referral",
-                    fields: "names",
-                    recipients: &[body],
-                    language: "it",
-                    given_on: "2026-01-01",
-                    by: u,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-            let r = cases::add_referral(
-                &mut conn,
-                &NewReferral {
-                    case: *c,
-                    from_org: ngo,
-                    to_org: body,
-                    consent,
-                    fields: "names",
-                    due_on: "2030-01-01",
-                    by: u,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+            let r = refer(&mut conn, *c, *p, ngo, body, u).await;
             if i == 5 {
                 assert!(cases::respond_referral(&mut conn, r, "accepted", u, "").await.unwrap());
             }
